@@ -1,0 +1,68 @@
+import type { Frame } from '../domain/frame.js';
+
+/** Where a source is in its life; the `state` label of adeline_source_state. */
+export type SourceState =
+  | 'connecting'
+  | 'delivering'
+  | 'backpressured'
+  | 'reconnecting'
+  | 'stalled'
+  | 'paused'
+  | 'ended'
+  | 'failed';
+
+export const SOURCE_STATES: readonly SourceState[] = [
+  'connecting',
+  'delivering',
+  'backpressured',
+  'reconnecting',
+  'stalled',
+  'paused',
+  'ended',
+  'failed',
+];
+
+export type SourceKind = 'synthetic' | 'file' | 'stream';
+
+export interface SourceStatus {
+  state: SourceState;
+  /** Epoch ms when the state was entered. */
+  sinceMs: number;
+  /** Frames read from the source (before drops). */
+  framesRead: number;
+  /** Epoch ms of the last frame read, or null. */
+  lastFrameAtMs: number | null;
+  reconnects: number;
+  lastError?: string;
+}
+
+/** Why a frame was dropped before processing; the `reason` label of adeline_frames_dropped_total. */
+export type DropReason = 'max_fps' | 'backpressure' | 'paused' | 'error' | 'shutdown';
+
+/**
+ * A video source. Pull-based: the scheduler calls `next()` when the pipeline can take a frame.
+ * - Live sources keep reading on their own and hold only the latest frame; a frame replaced before
+ *   anyone took it is reported through `onDrop` (latest wins).
+ * - Non-live sources (files) read the next frame only when asked, so every frame is delivered in order.
+ */
+export interface FrameSource {
+  readonly id: number;
+  readonly kind: SourceKind;
+  readonly live: boolean;
+  /** A short description for logs (URL with credentials removed). */
+  readonly description: string;
+  /** Frames/s the source produces, when known (synthetic fps, stream fps from ffprobe). */
+  nominalFps(): number | null;
+  /**
+   * Opens the source. Rejects with an AdelineError when it can never work (file not found,
+   * ffmpeg missing). An unreachable stream does not reject: it reconnects with backoff.
+   */
+  start(): Promise<void>;
+  /** The next frame; null when the source has ended (or was stopped). */
+  next(): Promise<Frame | null>;
+  /** Idempotent. Pending next() calls resolve null. */
+  stop(): Promise<void>;
+  status(): SourceStatus;
+  /** Called for each frame a live source replaced before it was taken. */
+  onDrop?: (reason: DropReason) => void;
+}
