@@ -63,6 +63,9 @@ export interface FrameSource {
   /** Idempotent. Pending next() calls resolve null. */
   stop(): Promise<void>;
   status(): SourceStatus;
-  /** Called for each frame a live source replaced before it was taken. */
-  onDrop?: (reason: DropReason) => void;
+  /**
+   * Set by the scheduler. A live source calls it once for each frame it replaced before anyone
+   * took it; the scheduler attributes the reason (max_fps, backpressure, paused) and counts it.
+   */
+  onDrop?: () => void;
 }
