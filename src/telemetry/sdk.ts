@@ -1,0 +1,179 @@
+/**
+ * The one module that wires the OpenTelemetry SDK (DESIGN.md). Everything else uses
+ * @opentelemetry/api. Started from bootstrap.ts, before the application is imported.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { BatchLogRecordProcessor, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { HostMetrics } from '@opentelemetry/host-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { configArgsFromArgv } from '../config/argv.js';
+import { loadConfig } from '../config/load.js';
+import type { AdelineConfig } from '../config/schema.js';
+import { emptyExportStats, setTelemetryRuntime, type ExportStats, type TelemetryRuntime } from './runtime.js';
+import { VERSION } from './version.js';
+
+type Signal = 'traces' | 'logs';
+const stats: Record<Signal, ExportStats> = { traces: emptyExportStats(), logs: emptyExportStats() };
+
+/** Reports export outcomes: counted in metrics, logged once per failure streak. */
+async function noteExport(signal: Signal, result: ExportResult, items: number): Promise<void> {
+  const s = stats[signal];
+  const { addMetric } = await import('./metrics.js');
+  if (result.code === ExportResultCode.SUCCESS) {
+    s.lastSuccessMs = Date.now();
+    if (s.failing) {
+      s.failing = false;
+      const { getLogger, logEvent } = await import('./logger.js');
+      logEvent(getLogger('telemetry'), 'telemetry_export_recovered', `${signal} export works again`, { signal });
+    }
+    return;
+  }
+  s.failures++;
+  s.dropped += items;
+  s.lastFailureMs = Date.now();
+  s.lastError = result.error?.message ?? 'export failed';
+  addMetric('telemetryExportFailures', 1, { signal });
+  addMetric('telemetryDropped', items, { signal });
+  if (!s.failing) {
+    s.failing = true;
+    const { getLogger, logEvent } = await import('./logger.js');
+    logEvent(getLogger('telemetry'), 'telemetry_export_failed', `${signal} export failed; telemetry is dropped until the collector is back (logged once)`, {
+      signal,
+      error: s.lastError,
+    });
+  }
+}
+
+function countingSpanExporter(inner: SpanExporter): SpanExporter {
+  return {
+    export(spans: ReadableSpan[], cb: (r: ExportResult) => void) {
+      inner.export(spans, (r) => {
+        void noteExport('traces', r, spans.length).catch(() => {});
+        cb(r);
+      });
+    },
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
+  };
+}
+
+function countingLogExporter(inner: LogRecordExporter): LogRecordExporter {
+  return {
+    export(records: ReadableLogRecord[], cb: (r: ExportResult) => void) {
+      inner.export(records, (r) => {
+        void noteExport('logs', r, records.length).catch(() => {});
+        cb(r);
+      });
+    },
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
+  };
+}
+
+/** Counts the spans/logs the batch processors drop at a full queue (they only report it to diag). */
+function dropCountingDiag(): DiagLogger {
+  const onWarn = (msg: string) => {
+    const m = /^Dropped (\d+) (spans|logs)/.exec(msg);
+    if (!m) return;
+    const signal: Signal = m[2] === 'spans' ? 'traces' : 'logs';
+    stats[signal].dropped += Number(m[1]);
+    void import('./metrics.js').then(({ addMetric }) => addMetric('telemetryDropped', Number(m[1]), { signal }));
+  };
+  const noop = () => {};
+  return { error: noop, warn: onWarn, info: noop, debug: noop, verbose: noop };
+}
+
+function endpointFor(cfg: AdelineConfig['telemetry'], env: NodeJS.ProcessEnv, signal: Signal): string | undefined {
+  // The exporters read OTEL_EXPORTER_OTLP_[TRACES_|LOGS_]ENDPOINT themselves when no url is given.
+  const specific = signal === 'traces' ? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT : env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || specific) return undefined;
+  return `${cfg.otlp.endpoint.replace(/\/+$/, '')}/v1/${signal}`;
+}
+
+export function startTelemetry(config: AdelineConfig, env: NodeJS.ProcessEnv = process.env): TelemetryRuntime {
+  const cfg = config.telemetry;
+  diag.setLogger(dropCountingDiag(), DiagLogLevel.WARN);
+  const headers = Object.keys(cfg.otlp.headers).length > 0 ? { ...cfg.otlp.headers } : undefined;
+  const common = { timeoutMillis: cfg.otlp.timeout_ms, headers };
+  const traceExporter = countingSpanExporter(new OTLPTraceExporter({ ...common, url: endpointFor(cfg, env, 'traces') }));
+  const logExporter = countingLogExporter(new OTLPLogExporter({ ...common, url: endpointFor(cfg, env, 'logs') }));
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const serviceName = env.OTEL_SERVICE_NAME ?? cfg.service_name;
+  const sdk = new NodeSDK({
+    serviceName,
+    resource: resourceFromAttributes({
+      'service.name': serviceName,
+      'service.version': VERSION,
+      'service.instance.id': env.ADELINE_INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      'deployment.environment.name': cfg.environment,
+    }),
+    spanProcessors: cfg.traces.enabled
+      ? [
+          new BatchSpanProcessor({
+            exporter: traceExporter,
+            maxQueueSize: cfg.traces.max_queue_size,
+            maxExportBatchSize: Math.min(cfg.traces.max_export_batch_size, cfg.traces.max_queue_size),
+            scheduledDelayMillis: cfg.traces.scheduled_delay_ms,
+            exportTimeoutMillis: cfg.otlp.timeout_ms,
+          }),
+        ]
+      : [],
+    logRecordProcessors: cfg.logs.export
+      ? [new BatchLogRecordProcessor({ exporter: logExporter, maxQueueSize: 2048, exportTimeoutMillis: cfg.otlp.timeout_ms })]
+      : [],
+    metricReaders: [prometheus],
+    instrumentations: [
+      new PinoInstrumentation({ disableLogSending: !cfg.logs.export }),
+      ...(cfg.metrics.runtime ? [new RuntimeNodeInstrumentation({ monitoringPrecision: 1000 })] : []),
+    ],
+  });
+  sdk.start();
+  const host = cfg.metrics.host ? new HostMetrics({ name: 'adeline-host' }) : undefined;
+  host?.start();
+  let shut = false;
+  const runtime: TelemetryRuntime = {
+    enabled: true,
+    metricsHandler: (req, res) => prometheus.getMetricsRequestHandler(req, res),
+    exportStats: () => ({ traces: { ...stats.traces }, logs: { ...stats.logs } }),
+    async forceFlush() {
+      // The SDK has no public flush; shutdown() flushes. Until then, batches flush on their timers.
+    },
+    async shutdown() {
+      if (shut) return;
+      shut = true;
+      try {
+        await sdk.shutdown(); // rejects when the final export fails (no collector): expected
+      } catch {
+        /* counted by the exporters already */
+      }
+    },
+  };
+  setTelemetryRuntime(runtime);
+  return runtime;
+}
+
+/** Called by bootstrap.ts: starts the SDK for `adeline run` unless telemetry is off. */
+export async function maybeStartTelemetry(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (command !== 'run' || argv.includes('--help') || argv.includes('-h')) return;
+  if ((env.OTEL_SDK_DISABLED ?? '').toLowerCase() === 'true') return;
+  let config: AdelineConfig;
+  try {
+    const args = configArgsFromArgv(argv);
+    config = loadConfig({ file: args.file, env, overrides: args.overrides }).config;
+  } catch {
+    return; // the CLI reports configuration errors itself
+  }
+  if (!config.telemetry.enabled) return;
+  startTelemetry(config, env);
+}
