@@ -44,4 +44,21 @@ export interface Spool {
   size(): number;
   bytes(): number;
   close(): Promise<void>;
+  /** Health view: usage and drop counters (optional so that test doubles need not implement it). */
+  status?(): SpoolStatus;
+}
+
+/** What health checks read from a spool. */
+export interface SpoolStatus {
+  messages: number;
+  bytes: number;
+  maxBytes: number;
+  /** bytes / maxBytes, 0–1. */
+  usageRatio: number;
+  /** True from the first record dropped for space until the spool is empty again (health: degraded). */
+  full: boolean;
+  /** Records dropped because the spool was full, since open(). */
+  droppedFull: number;
+  /** Corrupt or truncated records skipped, since open(). */
+  droppedCorrupt: number;
 }

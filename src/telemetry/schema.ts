@@ -47,6 +47,7 @@ export const ATTRS = {
   messagingSystem: { name: 'messaging.system', type: 'string', description: 'Always mqtt (semconv).' },
   messagingDestination: { name: 'messaging.destination.name', type: 'string', description: 'MQTT topic (semconv).' },
   policyService: { name: 'adeline.policy.service', type: 'string', description: 'Which resilience policy raised a span event.' },
+  retryAttempt: { name: 'adeline.retry.attempt', type: 'int', description: 'Retry number (1 = first retry) on an adeline.retry span event.' },
 } as const;
 
 /** Span events added by resilience policies and the pipeline. */
@@ -164,6 +165,7 @@ export const LOG_EVENTS = {
   spool_corrupt_record: { level: 'warn', description: 'A corrupt or truncated spool record was skipped.' },
   health_changed: { level: 'info', description: 'A health check changed status.' },
   http_request_rejected: { level: 'debug', description: 'The health server rejected a malformed request.' },
+  http_request_failed: { level: 'warn', description: 'A health/metrics request failed inside the server (answered 500, no stack).' },
   telemetry_export_failed: { level: 'warn', description: 'An OTLP export failed (logged once until an export succeeds).' },
   telemetry_export_recovered: { level: 'info', description: 'OTLP export works again.' },
   run_summary: { level: 'info', description: 'End-of-run summary of adeline run.' },

@@ -1,0 +1,187 @@
+/**
+ * Processes one frame: roi → preprocess → inference (worker) → postprocess → stabilise → publish.
+ * Each frame is one trace: a root span `adeline.frame` and one child span per stage, created
+ * explicitly from the frame's own context so that frames in flight at the same time never mix.
+ * Logs written inside a stage run with that stage's span active, so they carry its trace_id.
+ */
+import { ROOT_CONTEXT, context, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import type { Frame } from '../domain/frame.js';
+import { nowMs } from '../domain/frame.js';
+import type { Detection } from '../domain/detection.js';
+import type { FrameResult } from '../domain/frame-result.js';
+import type { Roi } from '../domain/roi.js';
+import { AdelineError, describeError, errorTypeOfUnknown } from '../domain/errors.js';
+import { ATTRS, SPANS, type Stage } from '../telemetry/schema.js';
+import { addMetric, recordMetric, setGauge } from '../telemetry/metrics.js';
+import { contextWith, recordSpanError, startSpan } from '../telemetry/tracing.js';
+import { getLogger, logEvent } from '../telemetry/logger.js';
+import type { CallPolicy } from '../resilience/types.js';
+import type { DetectorPort, PreparedLike, PublisherPort, RawOutputLike, RoiPort, StabilizerPort } from './ports.js';
+import type { RunStats } from './run-stats.js';
+
+const log = getLogger('pipeline');
+
+export interface FrameProcessorDeps<P extends PreparedLike, R extends RawOutputLike> {
+  detector: DetectorPort<P, R>;
+  roi: RoiPort;
+  stabilizer: StabilizerPort;
+  publisher: PublisherPort;
+  stats: RunStats;
+  /** Inference policy (timeout + breaker); absent → call the detector directly. */
+  inferencePolicy?: CallPolicy | undefined;
+  /** Whether the pipeline is paused right now (recorded on the frame span). */
+  isPaused: () => boolean;
+}
+
+export type FrameOutcome = 'published' | 'spooled' | 'failed';
+
+export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
+  constructor(private readonly deps: FrameProcessorDeps<P, R>) {}
+
+  /** Never rejects: a failing frame is recorded (span ERROR, log, metric) and reported as failed. */
+  async process(frame: Frame): Promise<FrameOutcome> {
+    const { detector, roi: roiPort, stabilizer, publisher, stats } = this.deps;
+    const src = { source_id: frame.sourceId };
+    const root = startSpan(SPANS.frame.name, { root: true, startTime: frame.decodeStartMs, parent: ROOT_CONTEXT });
+    const rootCtx = contextWith(root, ROOT_CONTEXT);
+    if (root.isRecording()) {
+      root.setAttributes({
+        [ATTRS.sourceId.name]: frame.sourceId,
+        [ATTRS.frameSeq.name]: frame.seq,
+        [ATTRS.frameWidth.name]: frame.width,
+        [ATTRS.frameHeight.name]: frame.height,
+        [ATTRS.model.name]: detector.modelName,
+        [ATTRS.roiMode.name]: roiPort.mode,
+      });
+    }
+    const decodeMs = frame.capturedAtMs - frame.decodeStartMs;
+    this.timed('capture', rootCtx, frame.decodeStartMs, frame.capturedAtMs);
+    let stage: Stage = 'roi';
+    let stageSpan: Span | undefined;
+    let prepared: P | undefined;
+    let inferred = false;
+    try {
+      const roi = this.run('roi', rootCtx, () => roiPort.roiFor(frame.sourceId, frame.width, frame.height), (s, r) => {
+        if (r) s.setAttribute(ATTRS.roiCrop.name, `${r.x1},${r.y1},${r.x2},${r.y2}`);
+      });
+      stage = 'preprocess';
+      prepared = this.run('preprocess', rootCtx, () => detector.prepare(frame.data, frame.width, frame.height, roi));
+      frame.release(); // the pixels are in the tensor now; the source may reuse its buffer
+      stage = 'inference';
+      const queuedAt = nowMs();
+      stageSpan = startSpan(SPANS.inference.name, { parent: rootCtx, startTime: queuedAt });
+      const p = prepared;
+      const infer = () => context.with(contextWith(stageSpan as Span, rootCtx), () => detector.infer(p));
+      const raw = this.deps.inferencePolicy ? await this.deps.inferencePolicy.execute(infer) : await infer();
+      inferred = true;
+      if (stageSpan.isRecording()) stageSpan.setAttribute(ATTRS.inferenceQueueMs.name, raw.queueMs);
+      stageSpan.end(raw.workerEndMs);
+      stageSpan = undefined;
+      recordMetric('inferenceDuration', raw.inferenceMs / 1000);
+      recordMetric('stageDuration', raw.inferenceMs / 1000, { stage: 'inference' });
+      stats.stage('inference', raw.inferenceMs);
+      stage = 'postprocess';
+      const detections = this.run('postprocess', rootCtx, () => detector.decode(raw, p));
+      stage = 'stabilize';
+      const published = this.run('stabilize', rootCtx, () => {
+        const out = stabilizer.process(frame.sourceId, detections);
+        roiPort.update(frame.sourceId, detections, frame.width, frame.height);
+        return out;
+      });
+      if (stabilizer.enabled) setGauge('activeTracks', stabilizer.activeTracks(frame.sourceId), src);
+      stage = 'publish';
+      const result = this.result(frame, roi, published);
+      const t0 = nowMs();
+      stageSpan = startSpan(SPANS.publish.name, { parent: rootCtx, startTime: t0, attributes: { [ATTRS.messagingSystem.name]: 'mqtt' } });
+      const sent = await context.with(contextWith(stageSpan, rootCtx), () => publisher.publishFrame(result));
+      const t1 = nowMs();
+      if (stageSpan.isRecording()) stageSpan.setAttributes({ [ATTRS.messageId.name]: sent.messageId, [ATTRS.spooled.name]: sent.spooled });
+      stageSpan.end(t1);
+      stageSpan = undefined;
+      this.observe('publish', t1 - t0);
+      const e2eMs = t1 - frame.decodeStartMs;
+      recordMetric('frameLatency', e2eMs / 1000, src);
+      addMetric('framesProcessed', 1, src);
+      const classes = published.map((d) => d.className);
+      for (const c of classes) addMetric('detections', 1, { class: c, source_id: frame.sourceId });
+      stats.stage('e2e', e2eMs);
+      stats.frameDone(frame.sourceId, decodeMs, raw.inferenceMs, e2eMs, classes);
+      if (root.isRecording()) {
+        root.setAttributes({ [ATTRS.detectionCount.name]: published.length, [ATTRS.frameDropped.name]: false, [ATTRS.framePaused.name]: this.deps.isPaused() });
+      }
+      root.end(t1);
+      return sent.spooled ? 'spooled' : 'published';
+    } catch (err) {
+      if (prepared && !inferred) detector.discard(prepared);
+      this.fail(err, stage, frame, root, rootCtx, stageSpan);
+      return 'failed';
+    } finally {
+      frame.release();
+    }
+  }
+
+  private result(frame: Frame, roi: Roi | null, detections: Detection[]): FrameResult {
+    return {
+      sourceId: frame.sourceId,
+      seq: frame.seq,
+      capturedAtMs: frame.capturedAtMs,
+      width: frame.width,
+      height: frame.height,
+      detections,
+      roiMetrics: this.deps.roi.roiMetrics(roi, frame.width, frame.height),
+      stabilized: this.deps.stabilizer.enabled,
+    };
+  }
+
+  /** Runs a synchronous stage inside its own child span. */
+  private run<T>(stage: Stage, parent: Context, fn: () => T, annotate?: (s: Span, v: T) => void): T {
+    const t0 = nowMs();
+    const span = startSpan(SPANS[stage].name, { parent, startTime: t0 });
+    try {
+      const v = context.with(contextWith(span, parent), fn);
+      if (annotate && span.isRecording()) annotate(span, v);
+      const t1 = nowMs();
+      span.end(t1);
+      this.observe(stage, t1 - t0);
+      return v;
+    } catch (err) {
+      recordSpanError(span, err);
+      span.end();
+      throw err;
+    }
+  }
+
+  /** A stage that already happened (capture): a span with known start and end. */
+  private timed(stage: Stage, parent: Context, startMs: number, endMs: number, attrs?: Attributes): void {
+    startSpan(SPANS[stage].name, { parent, startTime: startMs, attributes: attrs }).end(endMs);
+    this.observe(stage, endMs - startMs);
+  }
+
+  private observe(stage: Stage, ms: number): void {
+    recordMetric('stageDuration', ms / 1000, { stage });
+    this.deps.stats.stage(stage, ms);
+  }
+
+  private fail(err: unknown, stage: Stage, frame: Frame, root: Span, rootCtx: Context, stageSpan: Span | undefined): void {
+    const errorType = errorTypeOfUnknown(err);
+    if (stageSpan) {
+      recordSpanError(stageSpan, err);
+      stageSpan.end();
+    }
+    recordSpanError(root, err);
+    if (root.isRecording()) root.setAttributes({ [ATTRS.frameDropped.name]: true, [ATTRS.framePaused.name]: this.deps.isPaused() });
+    addMetric('errors', 1, { error_type: errorType, component: stage });
+    addMetric('framesDropped', 1, { source_id: frame.sourceId, reason: 'error' });
+    this.deps.stats.failed++;
+    context.with(rootCtx, () =>
+      logEvent(log, 'frame_processing_failed', `frame ${frame.seq} of source ${frame.sourceId} failed in ${stage}: ${describeError(err)}`, {
+        source_id: frame.sourceId,
+        frame_seq: frame.seq,
+        stage,
+        error_type: errorType,
+        code: err instanceof AdelineError ? err.code : undefined,
+      }),
+    );
+    root.end();
+  }
+}

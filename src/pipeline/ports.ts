@@ -1,0 +1,45 @@
+/**
+ * What the frame processor needs from the stages, as narrow structural interfaces. The real
+ * InferenceEngine, ROI strategy, stabiliser and data plane satisfy them; unit tests can pass
+ * small fakes (pure logic only).
+ */
+import type { Detection } from '../domain/detection.js';
+import type { FrameResult, RoiMetrics } from '../domain/frame-result.js';
+import type { Roi, RoiMode } from '../domain/roi.js';
+
+export interface PreparedLike {
+  readonly transform: unknown;
+}
+
+export interface RawOutputLike {
+  readonly inferenceMs: number;
+  readonly workerStartMs: number;
+  readonly workerEndMs: number;
+  readonly queueMs: number;
+}
+
+export interface DetectorPort<P extends PreparedLike = PreparedLike, R extends RawOutputLike = RawOutputLike> {
+  readonly modelName: string;
+  prepare(data: Uint8Array, width: number, height: number, roi: Roi | null): P;
+  infer(input: P): Promise<R>;
+  decode(raw: R, input: P): Detection[];
+  /** Gives a prepared input back when it will not be inferred (frame failed or dropped). */
+  discard(input: P): void;
+}
+
+export interface RoiPort {
+  readonly mode: RoiMode;
+  roiFor(sourceId: number, width: number, height: number): Roi | null;
+  update(sourceId: number, detections: readonly Detection[], width: number, height: number): void;
+  roiMetrics(roi: Roi | null, width: number, height: number): RoiMetrics | null;
+}
+
+export interface StabilizerPort {
+  readonly enabled: boolean;
+  process(sourceId: number, detections: Detection[]): Detection[];
+  activeTracks(sourceId: number): number;
+}
+
+export interface PublisherPort {
+  publishFrame(result: FrameResult): Promise<{ messageId: number; spooled: boolean }>;
+}

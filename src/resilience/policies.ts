@@ -1,0 +1,123 @@
+/**
+ * The resilience policies of the service, built from the `resilience` config section and
+ * injected into the components they protect (STYLE.md 14: nobody hand-rolls a retry loop).
+ */
+import type { AdelineConfig } from '../config/schema.js';
+import { AdelineError } from '../domain/errors.js';
+import { CockatielCallPolicy, type RejectionKind } from './call-policy.js';
+import type { PolicyObserver } from './policy-observer.js';
+import { RetryForeverPolicy, type ReconnectPolicyOptions } from './reconnect-policy.js';
+import { telemetryObserver } from './telemetry-observer.js';
+
+export type ResilienceConfig = AdelineConfig['resilience'];
+
+export const PUBLISH_SERVICE = 'mqtt_publish';
+export const INFERENCE_SERVICE = 'inference';
+
+let sharedObserver: PolicyObserver | undefined;
+
+/** The observer used when none is injected: metrics, span events and log lines. */
+export function defaultObserver(): PolicyObserver {
+  sharedObserver ??= telemetryObserver();
+  return sharedObserver;
+}
+
+/** The RejectionKind of an error thrown by a policy built here, or undefined for the call's own errors. */
+export function rejectionKindOf(err: unknown): RejectionKind | undefined {
+  if (!(err instanceof AdelineError)) return undefined;
+  const kind = err.details?.['rejection'];
+  return kind === 'breaker_open' || kind === 'bulkhead_full' || kind === 'timeout' ? kind : undefined;
+}
+
+/**
+ * MQTT data-plane publish: bulkhead → breaker → retry → timeout, service `mqtt_publish`.
+ * Policy rejections throw AdelineError ADELINE_ERR_MQTT_PUBLISH with details.rejection set
+ * (breaker_open, bulkhead_full, timeout); the caller spools the message.
+ */
+export function buildPublishPolicy(
+  cfg: ResilienceConfig,
+  observer: PolicyObserver = defaultObserver(),
+): CockatielCallPolicy {
+  const p = cfg.publish;
+  return new CockatielCallPolicy({
+    service: PUBLISH_SERVICE,
+    bulkhead: { limit: p.bulkhead.limit, queue: p.bulkhead.queue },
+    breaker: {
+      consecutiveFailures: p.breaker.consecutive_failures,
+      halfOpenAfterMs: p.breaker.half_open_after_ms,
+    },
+    retry: {
+      maxAttempts: p.retry.max_attempts,
+      initialDelayMs: p.retry.initial_delay_ms,
+      maxDelayMs: p.retry.max_delay_ms,
+    },
+    timeoutMs: p.timeout_ms,
+    observer,
+    rejectionError: (kind, cause) => {
+      const why: Record<RejectionKind, string> = {
+        breaker_open: `the ${PUBLISH_SERVICE} circuit breaker is open after ${p.breaker.consecutive_failures} consecutive failures; it tries again after resilience.publish.breaker.half_open_after_ms (${p.breaker.half_open_after_ms} ms)`,
+        bulkhead_full: `${p.bulkhead.limit} publishes are in flight and ${p.bulkhead.queue} queued (resilience.publish.bulkhead); the broker is slower than the detections`,
+        timeout: `the publish took longer than resilience.publish.timeout_ms (${p.timeout_ms} ms) on every attempt`,
+      };
+      return new AdelineError('ADELINE_ERR_MQTT_PUBLISH', `publish rejected: ${why[kind]}`, {
+        cause,
+        details: { rejection: kind, service: PUBLISH_SERVICE },
+      });
+    },
+  });
+}
+
+/**
+ * Inference: breaker → timeout per run, service `inference`. While the breaker is open every
+ * call fails fast with ADELINE_ERR_MODEL_UNAVAILABLE (the model is reported unhealthy); after
+ * half_open_after_ms the next call is a trial, and a success closes the breaker again. A timeout
+ * throws ADELINE_ERR_INFERENCE_TIMEOUT after aborting the signal given to the run.
+ */
+export function buildInferencePolicy(
+  cfg: ResilienceConfig,
+  observer: PolicyObserver = defaultObserver(),
+): CockatielCallPolicy {
+  const inf = cfg.inference;
+  return new CockatielCallPolicy({
+    service: INFERENCE_SERVICE,
+    breaker: {
+      consecutiveFailures: inf.breaker.consecutive_failures,
+      halfOpenAfterMs: inf.breaker.half_open_after_ms,
+    },
+    timeoutMs: inf.timeout_ms,
+    observer,
+    rejectionError: (kind, cause) => {
+      const details = { rejection: kind, service: INFERENCE_SERVICE };
+      if (kind === 'timeout') {
+        return new AdelineError(
+          'ADELINE_ERR_INFERENCE_TIMEOUT',
+          `inference took longer than resilience.inference.timeout_ms (${inf.timeout_ms} ms); the run was abandoned. Use a smaller model or raise the timeout`,
+          { cause, details },
+        );
+      }
+      return new AdelineError(
+        'ADELINE_ERR_MODEL_UNAVAILABLE',
+        `the model is unavailable: ${inf.breaker.consecutive_failures} consecutive inference runs failed, so the inference breaker is open; a trial run follows after resilience.inference.breaker.half_open_after_ms (${inf.breaker.half_open_after_ms} ms)`,
+        { cause, details },
+      );
+    },
+  });
+}
+
+/**
+ * Source (or connection) reconnect: retries forever with capped exponential backoff and jitter
+ * until an attempt succeeds or the signal aborts. `service` labels its metrics (e.g. source_0).
+ */
+export function buildReconnectPolicy(
+  cfg: ResilienceConfig['source_reconnect'],
+  service: string,
+  opts: Omit<ReconnectPolicyOptions, 'initialDelayMs' | 'maxDelayMs' | 'service'> = {},
+): RetryForeverPolicy {
+  return new RetryForeverPolicy({
+    service,
+    initialDelayMs: cfg.initial_delay_ms,
+    maxDelayMs: cfg.max_delay_ms,
+    observer: opts.observer ?? defaultObserver(),
+    ...opts,
+  });
+}

@@ -1,0 +1,37 @@
+/** The ffmpeg command line for one source: decode the first video stream to PPM frames on stdout. */
+
+export interface FfmpegInput {
+  kind: 'file' | 'stream';
+  /** File path (absolute) or stream URL. */
+  target: string;
+  /** Lower-case scheme of a stream URL. */
+  scheme?: string;
+  /** Read a file at its native frame rate (`-re`), like a camera. */
+  realtime: boolean;
+  /** Network I/O timeout, milliseconds: ffmpeg gives up on a silent stream after it. */
+  ioTimeoutMs: number;
+  /** How long ffmpeg may analyse a stream before the first frame, milliseconds. */
+  analyzeMs: number;
+  rtspTransport: 'tcp' | 'udp';
+}
+
+export function buildFfmpegArgs(input: FfmpegInput): string[] {
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error'];
+  if (input.kind === 'file') {
+    if (input.realtime) args.push('-re');
+    // file: keeps ffmpeg from reading "a:b.mp4" as protocol "a".
+    args.push('-i', 'file:' + input.target);
+  } else {
+    const us = String(Math.round(input.ioTimeoutMs * 1000));
+    if (input.scheme === 'rtsp' || input.scheme === 'rtsps') {
+      args.push('-rtsp_transport', input.rtspTransport, '-timeout', us);
+    } else if (input.scheme !== 'udp') {
+      args.push('-rw_timeout', us);
+    }
+    args.push('-analyzeduration', String(Math.round(input.analyzeMs * 1000)));
+    args.push('-i', input.target);
+  }
+  args.push('-map', '0:v:0', '-an', '-sn', '-dn');
+  args.push('-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', 'pipe:1');
+  return args;
+}
