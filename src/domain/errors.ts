@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   ADELINE_ERR_COMMAND_INVALID: 'A control command payload is not valid JSON of the right shape.',
   ADELINE_ERR_COMMAND_UNKNOWN: 'A control command names no known command.',
   ADELINE_ERR_COMMAND_NOT_APPLICABLE: 'A control command does not apply to the current mode.',
+  ADELINE_ERR_COMMAND_FAILED: 'A control command failed while it ran (the service keeps running).',
+  ADELINE_ERR_COMMAND_BUSY: 'Too many control commands are waiting; the command was refused, retry later.',
   ADELINE_ERR_SPOOL_IO: 'The disk spool cannot be written or read.',
   ADELINE_ERR_SPOOL_CORRUPT: 'A spool file holds a corrupt record (skipped; good records are kept).',
   ADELINE_ERR_HTTP_LISTEN: 'The health/metrics HTTP server cannot listen on its address.',

@@ -65,7 +65,7 @@ async function run(msg: RunMessage): Promise<void> {
       return { name, data: toFloat32(t.data), dims: t.dims.map(Number) };
     });
     const endMs = nowMs();
-    const transfer = [msg.input, ...outputs.map((o) => o.data.buffer as ArrayBuffer)];
+    const transfer = [...new Set([msg.input, ...outputs.map((o) => o.data.buffer as ArrayBuffer)])];
     send({ type: 'result', id: msg.id, input: msg.input, outputs, startMs, endMs }, transfer);
   } catch (err) {
     send({ type: 'run-failed', id: msg.id, input: msg.input, message: err instanceof Error ? err.message : String(err) }, [msg.input]);

@@ -1,4 +1,3 @@
 /** Public API of the ROI strategies (ADELINE-SPEC.md §4); see docs/roi-and-stabilization.md. */
 export { createRoiStrategy, type RoiStrategy, type RoiStrategyConfig } from './roi-strategy.js';
-export { planCrop, mapBoxToFrame, mapDetectionsToFrame, type CropPlan } from './crop-plan.js';
 export { MIN_ROI_AREA_RATIO } from './adaptive-roi.js';

@@ -13,7 +13,6 @@ export interface RoiStrategyConfig {
     min_roi_multiple: number;
     max_roi_multiple: number;
     show_statistics: boolean;
-    resize_to_model: boolean;
   };
   fixed: {
     x_min: number;

@@ -8,7 +8,6 @@ import { AdelineError } from '../domain/errors.js';
 import type { RoiMetrics } from '../domain/frame-result.js';
 import type { Roi, RoiMode } from '../domain/roi.js';
 import { nextAdaptiveRoi, type AdaptiveRoiParams } from './adaptive-roi.js';
-import { planCrop, type CropPlan } from './crop-plan.js';
 import { createFixedRoiCache } from './fixed-roi.js';
 import { roiMetricsOf } from './roi-metrics.js';
 import { checkRoiConfig, type RoiStrategyConfig } from './roi-config.js';
@@ -29,8 +28,6 @@ export interface RoiStrategy {
   reset(sourceId?: number): void;
   /** roi_metrics for the frame cropped with `roi`; null when mode is none or statistics are off. */
   roiMetrics(roi: Roi | null, width: number, height: number): RoiMetrics | null;
-  /** Crop region, resize and the scale to map detections back (src/roi/crop-plan.ts). */
-  planCrop(roi: Roi | null, width: number, height: number): CropPlan;
 }
 
 interface SourceRoi {
@@ -54,8 +51,6 @@ export function createRoiStrategy(cfg: RoiStrategyConfig, imgsz: number): RoiStr
   const bySource = new Map<number, SourceRoi>();
   let enabled = mode !== 'none';
   const showStats = mode === 'adaptive' ? a.show_statistics : mode === 'fixed' ? cfg.fixed.show_overlay : false;
-  // resize_to_model has no effect for fixed ROI (as in Python).
-  const resizeToModel = mode === 'adaptive' && a.resize_to_model;
 
   return {
     mode,
@@ -109,10 +104,6 @@ export function createRoiStrategy(cfg: RoiStrategyConfig, imgsz: number): RoiStr
       if (!showStats) return null;
       const publishedImgsz = mode === 'adaptive' ? imgsz : null;
       return roiMetricsOf(roi, width, height, { enabled, publishedImgsz, imgsz });
-    },
-    planCrop(roi, width, height) {
-      checkFrameSize(width, height);
-      return planCrop(roi, width, height, imgsz, resizeToModel);
     },
   };
 }

@@ -12,12 +12,16 @@ import { checkDetections, checkSourceId } from './validate-input.js';
 
 export interface Stabilizer {
   readonly mode: StabilizationConfig['mode'];
+  /** mode is temporal (detections carry trackId; class_id is published as null). */
+  readonly enabled: boolean;
   /** The stabilised detections of one frame: confirmed tracks seen this frame, with trackId. */
   process(sourceId: number, detections: readonly Detection[]): Detection[];
   /** Per-source stats, keyed by source id as a string. Empty in mode none. */
   stats(): Record<string, StabilizationStats>;
-  /** The live tracks of a source, oldest first. */
-  activeTracks(sourceId: number): TrackSnapshot[];
+  /** Number of live tracks of a source (the active_tracks stat). */
+  activeTracks(sourceId: number): number;
+  /** The live tracks of a source, oldest first, as read-only copies. */
+  tracks(sourceId: number): TrackSnapshot[];
   /** Forgets the tracks, ids and stats of one source, or of every source. */
   reset(sourceId?: number): void;
 }
@@ -97,6 +101,7 @@ export function createStabilizer(cfg: StabilizationConfig): Stabilizer {
 
   return {
     mode: cfg.mode,
+    enabled: cfg.mode !== 'none',
     process(sourceId, detections) {
       if (cfg.mode === 'none') return detections.slice();
       checkSourceId(sourceId);
@@ -114,6 +119,10 @@ export function createStabilizer(cfg: StabilizationConfig): Stabilizer {
       return out;
     },
     activeTracks(sourceId) {
+      checkSourceId(sourceId);
+      return sources.get(sourceId)?.tracks.length ?? 0;
+    },
+    tracks(sourceId) {
       checkSourceId(sourceId);
       return (sources.get(sourceId)?.tracks ?? []).map(snapshot);
     },

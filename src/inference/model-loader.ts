@@ -1,0 +1,98 @@
+/**
+ * Loading a model: file checks, the ONNX header and metadata, the labels file, the worker and its
+ * ONNX Runtime session, a warm-up run on a blank input (concrete output shapes), the layout and
+ * the class names. Produces the ModelInfo; every failure is one AdelineError.
+ */
+import { AdelineError } from '../domain/errors.js';
+import { loadLabelsFile, parseMetadataNames, resolveClassNames } from './class-names.js';
+import { detectLayout, type LayoutOption } from './layout.js';
+import { PAD_VALUE } from './letterbox.js';
+import { checkModelFile, formatError, modelName, planInput, readModelHeader, type ModelInfo, type OutputInfo } from './model-info.js';
+import { WorkerHost, WorkerLoadError } from './worker-host.js';
+
+export interface LoadOptions {
+  modelPath: string;
+  layout: LayoutOption;
+  labelsFile: string | null;
+  intraOpThreads: number;
+  imgsz: number;
+}
+
+export interface LoadedModel {
+  info: ModelInfo;
+  host: WorkerHost;
+}
+
+const NUMERIC_OUTPUT = new Set(['float32', 'float64', 'int32', 'int64', 'uint8', 'int8', 'uint16', 'int16', 'uint32', 'uint64']);
+
+export async function loadModel(o: LoadOptions): Promise<LoadedModel> {
+  const fileBytes = await checkModelFile(o.modelPath);
+  const header = await readModelHeader(o.modelPath);
+  const labels = o.labelsFile === null ? null : { names: await loadLabelsFile(o.labelsFile), path: o.labelsFile };
+  const host = new WorkerHost(o.modelPath, o.intraOpThreads);
+  try {
+    let ready;
+    try {
+      ready = await host.start();
+    } catch (err) {
+      if (err instanceof WorkerLoadError) throw formatError(o.modelPath, `ONNX Runtime cannot load it (${err.message.split('\n')[0]})`, err);
+      throw err;
+    }
+    const input = planInput(o.modelPath, ready.inputs, o.imgsz);
+    for (const out of ready.outputs) {
+      if (!NUMERIC_OUTPUT.has(out.type)) {
+        throw formatError(o.modelPath, `output ${out.name} is ${out.type}; Adeline reads float32 outputs (export without half precision)`);
+      }
+    }
+    const blank = new Float32Array(3 * input.width * input.height).fill(PAD_VALUE);
+    const warm = await host.run({ input: blank.buffer, dims: [1, 3, input.height, input.width], fetch: null, timeoutMs: 0 });
+    if (!warm.ok) throw formatError(o.modelPath, `a test inference at ${input.width}x${input.height} failed (${warm.error.message})`, warm.error);
+    const outputs: OutputInfo[] = ready.outputs.map((v, i) => ({
+      name: v.name,
+      type: v.type,
+      shape: v.shape,
+      dims: warm.result.outputs[i]?.dims ?? [],
+    }));
+    const metaNames = parseMetadataNames(header.metadata.names);
+    const plan = detectLayout({
+      modelPath: o.modelPath,
+      outputs,
+      inputWidth: input.width,
+      inputHeight: input.height,
+      metadata: header.metadata,
+      metadataClasses: metaNames ? metaNames.length : null,
+      option: o.layout,
+      warmup: (i) => warm.result.outputs[i]!.data,
+    });
+    const classes = resolveClassNames(plan.numClasses, labels, metaNames);
+    const info: ModelInfo = {
+      path: o.modelPath,
+      name: modelName(o.modelPath),
+      fileBytes,
+      irVersion: header.irVersion,
+      producer: `${header.producerName} ${header.producerVersion}`.trim(),
+      opsets: header.opsets,
+      inputName: input.name,
+      inputType: input.type,
+      inputShape: input.shape,
+      inputWidth: input.width,
+      inputHeight: input.height,
+      dynamicInput: input.dynamic,
+      outputs,
+      outputName: plan.outputName,
+      layout: plan.layout,
+      layoutSource: plan.source,
+      gridDecode: plan.gridDecode,
+      numClasses: plan.numClasses,
+      candidates: plan.candidates,
+      classNames: classes.names,
+      classNamesSource: classes.source,
+      metadata: { ...header.metadata },
+    };
+    return { info, host };
+  } catch (err) {
+    await host.close();
+    if (err instanceof AdelineError) throw err;
+    throw formatError(o.modelPath, err instanceof Error ? err.message : String(err), err);
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The main-thread side of the inference worker: starts it, queues runs FIFO (one in the worker
+ * at a time), times runs out, and restarts the worker after a timeout or a crash.
+ *
+ * - A run that times out is rejected with ADELINE_ERR_INFERENCE_TIMEOUT; the worker is terminated
+ *   and a new one started; queued runs go to the new worker.
+ * - A worker that exits or throws rejects the run in flight and every queued run with
+ *   ADELINE_ERR_WORKER_CRASHED; a new worker is started.
+ * - A new worker that cannot load the model leaves the host failed: each later run tries one
+ *   restart before it is rejected.
+ */
+import { Worker } from 'node:worker_threads';
+import { AdelineError } from '../domain/errors.js';
+import { getLogger, logEvent } from '../telemetry/logger.js';
+import type { FaultKind, FromWorker, ReadyMessage, ResultMessage, ToWorker } from './worker-protocol.js';
+
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+const TERMINATE_WAIT_MS = 2000;
+
+export interface RunRequest {
+  input: ArrayBuffer;
+  dims: number[];
+  fetch: string[] | null;
+  timeoutMs: number;
+  fault?: FaultKind;
+}
+
+export type RunOutcome =
+  | { ok: true; result: ResultMessage; queueMs: number }
+  | { ok: false; error: AdelineError; /** The input buffer when the worker gave it back. */ input: ArrayBuffer | null };
+
+interface Pending {
+  id: number;
+  req: RunRequest;
+  enqueuedMs: number;
+  dispatchedMs: number;
+  timer: NodeJS.Timeout | null;
+  resolve: (o: RunOutcome) => void;
+}
+
+type HostState = 'idle' | 'starting' | 'ready' | 'failed' | 'closed';
+
+export class WorkerLoadError extends Error {
+  override name = 'WorkerLoadError';
+}
+
+export class WorkerHost {
+  restarts = 0;
+  private worker: Worker | null = null;
+  private state: HostState = 'idle';
+  private starting: Promise<ReadyMessage> | null = null;
+  private lastFailure = '';
+  private queue: Pending[] = [];
+  private inFlight: Pending | null = null;
+  private nextId = 1;
+
+  constructor(
+    private readonly modelPath: string,
+    private readonly intraOpThreads: number,
+  ) {}
+
+  /** Starts a worker and loads the model; rejects with WorkerLoadError if ONNX Runtime cannot. */
+  start(): Promise<ReadyMessage> {
+    if (this.state === 'closed') return Promise.reject(new WorkerLoadError('the inference engine is closed'));
+    if (this.starting) return this.starting;
+    this.state = 'starting';
+    const w = new Worker(WORKER_URL);
+    this.worker = w;
+    const p = new Promise<ReadyMessage>((resolve, reject) => {
+      const onMessage = (msg: FromWorker): void => {
+        if (msg.type === 'ready') {
+          this.state = 'ready';
+          resolve(msg);
+          this.pump();
+        } else if (msg.type === 'load-failed') {
+          this.fail(w, msg.message);
+          reject(new WorkerLoadError(msg.message));
+        } else this.onResult(w, msg);
+      };
+      w.on('message', onMessage);
+      w.on('error', (err) => this.onCrash(w, `worker error: ${err.message}`, reject));
+      w.on('exit', (code) => this.onCrash(w, `worker exited with code ${code}`, reject));
+      w.postMessage({ type: 'init', modelPath: this.modelPath, intraOpThreads: this.intraOpThreads } satisfies ToWorker);
+    });
+    this.starting = p;
+    const clear = (): void => {
+      if (this.starting === p) this.starting = null;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  /** Queues a run; resolves with its outcome (never rejects). */
+  run(req: RunRequest): Promise<RunOutcome> {
+    return new Promise((resolve) => {
+      if (this.state === 'closed') {
+        resolve({ ok: false, error: new AdelineError('ADELINE_ERR_INFERENCE', 'the inference engine is closed'), input: req.input });
+        return;
+      }
+      this.queue.push({ id: this.nextId++, req, enqueuedMs: performance.now(), dispatchedMs: 0, timer: null, resolve });
+      if (this.state === 'failed') this.retryStart();
+      else this.pump();
+    });
+  }
+
+  /** Terminates the worker and starts a new one; queued runs wait for it. */
+  async restart(reason = 'requested'): Promise<void> {
+    if (this.state === 'closed') throw new WorkerLoadError('the inference engine is closed');
+    this.replace(reason);
+    await this.starting;
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    const err = new AdelineError('ADELINE_ERR_INFERENCE', 'the inference engine was closed before the run finished');
+    this.rejectAll(err);
+    const w = this.worker;
+    this.worker = null;
+    if (w) await terminate(w);
+  }
+
+  private pump(): void {
+    if (this.state !== 'ready' || this.inFlight || !this.worker) return;
+    const p = this.queue.shift();
+    if (!p) return;
+    this.inFlight = p;
+    p.dispatchedMs = performance.now();
+    if (p.req.timeoutMs > 0) p.timer = setTimeout(() => this.onTimeout(p), p.req.timeoutMs);
+    const msg: ToWorker = { type: 'run', id: p.id, input: p.req.input, dims: p.req.dims, fetch: p.req.fetch };
+    if (p.req.fault) msg.fault = p.req.fault;
+    this.worker.postMessage(msg, [p.req.input]);
+  }
+
+  private onResult(w: Worker, msg: FromWorker): void {
+    if (w !== this.worker || (msg.type !== 'result' && msg.type !== 'run-failed')) return;
+    const p = this.inFlight;
+    if (!p || p.id !== msg.id) return;
+    this.inFlight = null;
+    if (p.timer) clearTimeout(p.timer);
+    if (msg.type === 'result') p.resolve({ ok: true, result: msg, queueMs: p.dispatchedMs - p.enqueuedMs });
+    else {
+      const error = new AdelineError('ADELINE_ERR_INFERENCE', `inference failed on model ${this.modelPath}: ${msg.message}`);
+      p.resolve({ ok: false, error, input: msg.input });
+    }
+    this.pump();
+  }
+
+  private onTimeout(p: Pending): void {
+    if (this.inFlight !== p) return;
+    this.inFlight = null;
+    const error = new AdelineError(
+      'ADELINE_ERR_INFERENCE_TIMEOUT',
+      `inference took longer than ${p.req.timeoutMs} ms on model ${this.modelPath}; the worker is being restarted (raise resilience.inference.timeout_ms if the model is just slow)`,
+    );
+    p.resolve({ ok: false, error, input: null });
+    this.replace(`timeout after ${p.req.timeoutMs} ms`);
+  }
+
+  private onCrash(w: Worker, why: string, rejectStart: (e: Error) => void): void {
+    if (w !== this.worker || this.state === 'closed') return;
+    if (this.state === 'starting') {
+      this.fail(w, why);
+      rejectStart(new WorkerLoadError(why));
+      return;
+    }
+    const err = new AdelineError('ADELINE_ERR_WORKER_CRASHED', `the inference worker crashed (${why}); it is being restarted`);
+    this.rejectAll(err);
+    this.replace(why);
+  }
+
+  private replace(reason: string): void {
+    const old = this.worker;
+    this.worker = null;
+    this.starting = null;
+    if (old) void terminate(old);
+    this.restarts++;
+    logEvent(getLogger('inference'), 'worker_restarted', 'inference worker restarted', { reason, restarts: this.restarts });
+    this.start().catch(() => undefined);
+  }
+
+  private fail(w: Worker, why: string): void {
+    this.state = 'failed';
+    this.lastFailure = why;
+    if (this.worker === w) this.worker = null;
+    void terminate(w);
+    // Runs queued while starting cannot be served by this worker.
+    if (this.restarts > 0) {
+      this.rejectAll(new AdelineError('ADELINE_ERR_WORKER_CRASHED', `the inference worker could not be restarted: ${why}`));
+    }
+  }
+
+  private retryStart(): void {
+    this.start().catch((err: Error) => {
+      this.rejectAll(new AdelineError('ADELINE_ERR_WORKER_CRASHED', `the inference worker could not be restarted: ${err.message || this.lastFailure}`));
+    });
+  }
+
+  private rejectAll(error: AdelineError): void {
+    const all = this.inFlight ? [this.inFlight, ...this.queue] : [...this.queue];
+    this.inFlight = null;
+    this.queue = [];
+    for (const p of all) {
+      if (p.timer) clearTimeout(p.timer);
+      // A dispatched input is lost with the worker; a queued one is still ours.
+      p.resolve({ ok: false, error, input: p.dispatchedMs > 0 ? null : p.req.input });
+    }
+  }
+}
+
+async function terminate(w: Worker): Promise<void> {
+  w.removeAllListeners('message');
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    w.terminate().catch(() => undefined),
+    new Promise<void>((r) => {
+      timer = setTimeout(() => {
+        w.unref();
+        r();
+      }, TERMINATE_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+}

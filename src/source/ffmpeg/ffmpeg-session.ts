@@ -1,0 +1,150 @@
+/**
+ * One ffmpeg run: spawns it, splits stdout into frames, hands them on, pauses stdout while a
+ * non-live consumer is not asking (backpressure) and kills ffmpeg when a flowing stream sends
+ * nothing for `dataTimeoutMs`. `done` always resolves, after the process has been reaped.
+ */
+import type { Frame } from '../../domain/frame.js';
+import { nowMs } from '../../domain/frame.js';
+import type { FrameHandoff } from '../frame-handoff.js';
+import type { FramePool } from '../frame-pool.js';
+import { ChildRun } from './ffmpeg-process.js';
+import { PpmFormatError, PpmStreamParser } from './ppm-parser.js';
+
+export type SessionEndKind = 'eof' | 'error' | 'timeout' | 'killed' | 'missing';
+
+export interface SessionEnd {
+  /** eof: ffmpeg exited 0; error: it failed or wrote no PPM; timeout: silent stream; killed: by us; missing: no binary. */
+  kind: SessionEndKind;
+  frames: number;
+  /** ffmpeg's last stderr lines, or why the session ended. */
+  message: string;
+  cause?: unknown;
+}
+
+export interface SessionOptions {
+  bin: string;
+  args: readonly string[];
+  handoff: FrameHandoff;
+  pool: FramePool;
+  /** Wraps decoded pixels into a Frame (the source numbers them). */
+  makeFrame(data: Uint8Array, width: number, height: number, decodeStartMs: number): Frame;
+  /** Called for every frame read, before it is handed on. */
+  onFrame(): void;
+  /** Kill ffmpeg when a flowing stream sends no byte for this long, ms; null: never. */
+  dataTimeoutMs: number | null;
+}
+
+export class FfmpegSession {
+  readonly done: Promise<SessionEnd>;
+  /** Resolves at the first frame; rejects with the SessionEnd if the run ends before one. */
+  readonly firstFrame: Promise<void>;
+  frames = 0;
+  private readonly run: ChildRun;
+  private readonly parser: PpmStreamParser;
+  private lastDataAt = Date.now();
+  private endReason: { kind: SessionEndKind; message: string; cause?: unknown } | null = null;
+  private watchdog: NodeJS.Timeout | undefined;
+  private resolveFirst!: () => void;
+
+  constructor(private readonly opts: SessionOptions) {
+    let rejectFirst!: (e: SessionEnd) => void;
+    this.firstFrame = new Promise<void>((resolve, reject) => {
+      this.resolveFirst = resolve;
+      rejectFirst = reject;
+    });
+    this.firstFrame.catch(() => {});
+    this.parser = new PpmStreamParser(
+      {
+        alloc: (w, h) => opts.pool.acquire(w * h * 3),
+        frame: (data, w, h, startedAt) => this.onFrame(data, w, h, startedAt),
+      },
+      nowMs,
+    );
+    this.run = new ChildRun(opts.bin, opts.args);
+    this.run.stdout?.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.run.stdout?.on('error', () => {});
+    if (opts.dataTimeoutMs !== null) {
+      const every = Math.max(50, Math.min(1000, opts.dataTimeoutMs / 4));
+      this.watchdog = setInterval(() => this.checkSilence(), every);
+      this.watchdog.unref();
+    }
+    this.done = this.run.exited.then((exit) => {
+      clearInterval(this.watchdog);
+      this.parser.reset((buf) => opts.pool.release(buf));
+      const end = this.describeEnd(exit.code, exit.signal, exit.spawnError);
+      if (this.frames === 0) rejectFirst(end);
+      return end;
+    });
+    this.pump();
+  }
+
+  get pid(): number | undefined {
+    return this.run.pid;
+  }
+
+  /** Resumes stdout when the consumer wants frames, pauses it when it does not. */
+  pump(): void {
+    const out = this.run.stdout;
+    if (!out || this.endReason) return;
+    if (this.opts.handoff.wantsMore()) {
+      if (out.isPaused()) {
+        this.lastDataAt = Date.now();
+        out.resume();
+      }
+    } else if (!out.isPaused()) {
+      out.pause();
+    }
+  }
+
+  /** Kills ffmpeg (by PID) and waits until it is reaped. */
+  kill(kind: SessionEndKind = 'killed', message = 'stopped'): Promise<SessionEnd> {
+    this.endReason ??= { kind, message };
+    void this.run.kill();
+    return this.done;
+  }
+
+  stderrTail(): string {
+    return this.run.stderrTail();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastDataAt = Date.now();
+    if (this.endReason) return;
+    try {
+      this.parser.push(chunk);
+    } catch (err) {
+      const message = err instanceof PpmFormatError ? err.message : String(err);
+      void this.kill('error', `unexpected ffmpeg output: ${message}`);
+      return;
+    }
+    this.pump();
+  }
+
+  private onFrame(data: Uint8Array, width: number, height: number, startedAt: number): void {
+    this.frames++;
+    this.opts.onFrame();
+    this.opts.handoff.push(this.opts.makeFrame(data, width, height, startedAt));
+    if (this.frames === 1) this.resolveFirst();
+  }
+
+  private checkSilence(): void {
+    const out = this.run.stdout;
+    if (this.endReason || !out || out.isPaused() || this.opts.dataTimeoutMs === null) return;
+    const silent = Date.now() - this.lastDataAt;
+    if (silent > this.opts.dataTimeoutMs) void this.kill('timeout', `no data for ${silent} ms`);
+  }
+
+  private describeEnd(code: number | null, signal: string | null, spawnError?: Error): SessionEnd {
+    const stderr = this.run.stderrTail();
+    if (spawnError) {
+      const kind = (spawnError as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'error';
+      return { kind, frames: this.frames, message: spawnError.message, cause: spawnError };
+    }
+    if (this.endReason) {
+      const { kind, message } = this.endReason;
+      return { kind, frames: this.frames, message: kind === 'killed' ? message : stderr || message };
+    }
+    if (code === 0) return { kind: 'eof', frames: this.frames, message: stderr };
+    return { kind: 'error', frames: this.frames, message: stderr || `ffmpeg exited with ${code ?? signal}` };
+  }
+}
