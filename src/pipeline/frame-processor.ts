@@ -109,6 +109,15 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
       if (root.isRecording()) {
         root.setAttributes({ [ATTRS.detectionCount.name]: published.length, [ATTRS.frameDropped.name]: false, [ATTRS.framePaused.name]: this.deps.isPaused() });
       }
+      context.with(rootCtx, () =>
+        logEvent(log, 'frame_processed', `frame ${frame.seq} of source ${frame.sourceId}: ${published.length} detections`, {
+          source_id: frame.sourceId,
+          frame_seq: frame.seq,
+          detections: published.length,
+          message_id: sent.messageId,
+          e2e_ms: Math.round(e2eMs * 100) / 100,
+        }),
+      );
       root.end(t1);
       return sent.spooled ? 'spooled' : 'published';
     } catch (err) {

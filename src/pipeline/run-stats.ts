@@ -47,7 +47,7 @@ export class RunStats {
   private readonly perSource = new Map<number, SourceEwma>();
   private readonly recent: number[] = [];
 
-  constructor(private readonly ringSize = 20_000) {
+  constructor(ringSize = 20_000) {
     for (const s of [...STAGES, 'e2e' as const]) this.stages.set(s, new Ring(ringSize));
   }
 

@@ -19,6 +19,7 @@ import type { CommandContext } from './commands/types.js';
 import { CommandLog } from './command-log.js';
 import { StatusPublisher } from './status-publisher.js';
 import { extractContext } from './trace-carrier.js';
+import { deadline, settleWithin } from './async-utils.js';
 import type { StatusMessage } from './status-message.js';
 
 export interface ControlPlaneOptions {
@@ -78,9 +79,9 @@ export class ControlPlane implements Component {
     if (this.stopped) return;
     this.stopped = true;
     this.queue.length = 0;
-    if (this.draining) await withTimeout(this.draining, 2000);
+    if (this.draining) await settleWithin(this.draining, 2000);
     if (this.connection.isConnected()) {
-      await withTimeout(Promise.allSettled([this.out.status('disconnected'), this.out.availability('offline')]), 2000);
+      await settleWithin(Promise.allSettled([this.out.status('disconnected'), this.out.availability('offline')]), 2000);
     }
     await this.out.settle(2000);
     await this.connection.stop();
@@ -100,7 +101,7 @@ export class ControlPlane implements Component {
     if (this.queue.length >= (this.o.maxPending ?? 1000)) {
       const err = new AdelineError('ADELINE_ERR_COMMAND_BUSY', `${this.queue.length} commands are waiting; this one was refused, retry later`);
       this.count('invalid', err);
-      void this.out.reply(this.errorReply(err, undefined, undefined));
+      this.out.reply(this.errorReply(err, undefined, undefined));
       return;
     }
     this.queue.push({ payload, props });
@@ -135,14 +136,13 @@ export class ControlPlane implements Component {
     }
     this.log.received(cmd.name, cmd.requestId);
     try {
-      const outcome = await withTimeout(COMMANDS[cmd.name]!(this.ctx, cmd), this.o.commandTimeoutMs ?? 10_000, () => {
-        throw new AdelineError('ADELINE_ERR_COMMAND_FAILED', `command "${cmd.name}" did not finish within ${this.o.commandTimeoutMs ?? 10_000} ms`);
-      });
+      const ms = this.o.commandTimeoutMs ?? 10_000;
+      const outcome = await deadline(COMMANDS[cmd.name]!(this.ctx, cmd), ms, () => new AdelineError('ADELINE_ERR_COMMAND_FAILED', `command "${cmd.name}" did not finish within ${ms} ms`));
       span.setAttribute(ATTRS.commandOutcome.name, 'ok');
       addMetric('commands', 1, { command: cmd.name, outcome: 'ok' });
       const reply: StatusMessage = this.out.message(outcome.status, { command: cmd.name, ...idOf(cmd.requestId) });
       if (outcome.result !== undefined) reply.result = outcome.result;
-      await this.out.reply(reply);
+      this.out.reply(reply);
     } catch (err) {
       const e = isAdelineError(err)
         ? err
@@ -151,16 +151,16 @@ export class ControlPlane implements Component {
       span.setAttribute(ATTRS.commandOutcome.name, 'error');
       this.count(cmd.name, e);
       this.log.failed(cmd.name, e, cmd.requestId);
-      await this.out.reply(this.errorReply(e, cmd.name, cmd.requestId));
+      this.out.reply(this.errorReply(e, cmd.name, cmd.requestId));
     }
   }
 
-  private async refuse(span: Span, e: AdelineError, requestId: string | number | undefined, name: string | undefined, fields: Record<string, unknown>): Promise<void> {
+  private refuse(span: Span, e: AdelineError, requestId: string | number | undefined, name: string | undefined, fields: Record<string, unknown>): void {
     recordSpanError(span, e);
     span.setAttribute(ATTRS.commandOutcome.name, 'error');
     this.count('invalid', e);
     this.log.invalid(e, { ...fields, ...(name === undefined ? {} : { command: name }) });
-    await this.out.reply(this.errorReply(e, name, requestId));
+    this.out.reply(this.errorReply(e, name, requestId));
   }
 
   private errorReply(e: AdelineError, command: string | undefined, requestId: string | number | undefined): StatusMessage {
@@ -180,23 +180,4 @@ export class ControlPlane implements Component {
 
 function idOf(requestId: string | number | undefined): { request_id?: string | number } {
   return requestId === undefined ? {} : { request_id: requestId };
-}
-
-/** Resolves with p, or after ms with onTimeout() (undefined by default). */
-async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout?: () => T): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<T | undefined>((resolve, reject) => {
-    timer = setTimeout(() => {
-      try {
-        resolve(onTimeout?.());
-      } catch (err) {
-        reject(err);
-      }
-    }, ms);
-  });
-  try {
-    return await Promise.race([p, t]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

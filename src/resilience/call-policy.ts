@@ -67,6 +67,7 @@ export class CockatielCallPolicy implements CallPolicy {
     if (typeof opts.service !== 'string' || opts.service === '') {
       throw new TypeError('service must be a non-empty string');
     }
+    validateLimits(opts);
     this.service = opts.service;
     this.rejectionError = opts.rejectionError;
     const obs = safeObserver(opts.observer, opts.onObserverError);
@@ -136,4 +137,20 @@ export class CockatielCallPolicy implements CallPolicy {
   breakerState(): BreakerStateName {
     return this.breaker ? STATE_NAMES[this.breaker.state] : 'closed';
   }
+}
+
+function validateLimits(opts: CallPolicyOptions): void {
+  const check = (name: string, v: number | undefined, min: number) => {
+    if (v === undefined) return;
+    if (typeof v !== 'number') throw new TypeError(`${opts.service}: ${name} must be a number`);
+    if (!Number.isFinite(v) || v < min) throw new RangeError(`${opts.service}: ${name} must be >= ${min}, got ${v}`);
+  };
+  check('bulkhead.limit', opts.bulkhead?.limit, 1);
+  check('bulkhead.queue', opts.bulkhead?.queue, 0);
+  check('breaker.consecutiveFailures', opts.breaker?.consecutiveFailures, 1);
+  check('breaker.halfOpenAfterMs', opts.breaker?.halfOpenAfterMs, 1);
+  check('retry.maxAttempts', opts.retry?.maxAttempts, 0);
+  check('retry.initialDelayMs', opts.retry?.initialDelayMs, 1);
+  check('retry.maxDelayMs', opts.retry?.maxDelayMs, 1);
+  check('timeoutMs', opts.timeoutMs, 1);
 }

@@ -9,6 +9,7 @@
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdelineConfig } from '../config/schema.js';
+import { describeError } from '../domain/errors.js';
 import { getLogger, logEvent, type Logger } from '../telemetry/logger.js';
 import { addMetric, setGauge } from '../telemetry/metrics.js';
 import { ensureDir, io, ioError, segmentName, syncDir, writeCursor } from './spool-files.js';
@@ -337,7 +338,7 @@ export class DiskSpool implements Spool {
     this.exclusive(async () => {
       if (this.state === 'open') await this.flush();
     }).catch((err: unknown) => {
-      logEvent(this.log(), 'spool_corrupt_record', 'spool fsync failed', { dir: this.dir, error: String(err) });
+      logEvent(this.log(), 'spool_io_failed', describeError(err), { dir: this.dir, error: describeError(err) });
     });
   }
 

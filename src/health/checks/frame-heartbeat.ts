@@ -37,7 +37,9 @@ export class FrameHeartbeatCheck implements HealthCheck {
   readonly readiness = true;
   private readonly opts: FrameHeartbeatOptions;
   private readonly now: () => number;
-  /** When this check first saw the loop running (since the last pause/end/wait). */
+  /** The mode at the previous run (null before the first). */
+  private previousMode: FrameLoopMode | null = null;
+  /** When the loop (re)started running with no frame yet, or resumed after a pause/end/wait. */
   private runningSince: number | null = null;
 
   constructor(opts: FrameHeartbeatOptions) {
@@ -58,18 +60,20 @@ export class FrameHeartbeatCheck implements HealthCheck {
     const now = this.now();
     const last = this.opts.lastFrameAtMs();
     const lastAge = last === null ? null : Math.max(0, now - last);
+    const previous = this.previousMode;
+    this.previousMode = mode;
     if (mode !== 'running') {
       this.runningSince = null;
       const message = { waiting: 'waiting for a source; no frames expected', paused: 'paused; no frames expected', ended: 'all sources ended' }[mode];
       return Promise.resolve({ status: 'healthy', message, details: { mode, last_frame_age_ms: lastAge } });
     }
-    this.runningSince ??= now;
+    if (previous !== 'running' && (previous !== null || last === null)) this.runningSince = now;
     const expected = this.opts.expectedIntervalMs();
     const limit = Math.max(
       expected !== null && Number.isFinite(expected) && expected > 0 ? this.opts.factor * expected : 0,
       this.opts.minMs,
     );
-    const reference = Math.max(last ?? Number.NEGATIVE_INFINITY, this.runningSince);
+    const reference = Math.max(last ?? Number.NEGATIVE_INFINITY, this.runningSince ?? Number.NEGATIVE_INFINITY);
     const age = Math.max(0, now - reference);
     const details = { mode, last_frame_age_ms: lastAge, limit_ms: Math.round(limit), expected_interval_ms: expected };
     if (age > limit) {

@@ -142,7 +142,8 @@ export class FfmpegSession {
     }
     if (this.endReason) {
       const { kind, message } = this.endReason;
-      return { kind, frames: this.frames, message: kind === 'killed' ? message : stderr || message };
+      const text = kind === 'killed' || !stderr ? message : `${message}: ${stderr}`;
+      return { kind, frames: this.frames, message: text };
     }
     if (code === 0) return { kind: 'eof', frames: this.frames, message: stderr };
     return { kind: 'error', frames: this.frames, message: stderr || `ffmpeg exited with ${code ?? signal}` };

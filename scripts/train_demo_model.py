@@ -1,0 +1,438 @@
+#!/usr/bin/python3
+"""Trains Adeline's bundled demo detector on frames of the synthetic scene and exports it to ONNX.
+
+The model is a small anchor-free detector (3 levels, strides 8/16/32, 2100 anchor points at 320x320)
+whose exported graph already decodes boxes, so it has the Ultralytics YOLOv8 I/O contract:
+
+    input  images   float32 [1, 3, 320, 320]  RGB, 0..1, letterboxed with pad value 114
+    output output0  float32 [1, 6, 2100]      rows cx, cy, w, h (input pixels), then per-class
+                                              sigmoid scores for 0 person, 1 fallen_person
+
+Data comes from scripts/make-demo-dataset.ts (images.u8 + labels.json). Run with Debian's python
+(/usr/bin/python3, python3-torch, python3-onnx, python3-numpy); it runs on the CPU only and downloads
+nothing. See models/README.md for the exact commands.
+"""
+import argparse
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+NAMES = ['person', 'fallen_person']
+NC = len(NAMES)
+IMGSZ = 320
+STRIDES = (8, 16, 32)
+# Which sizes (longest box side, input pixels) each level learns; the ranges overlap.
+SCALE_RANGES = ((0, 80), (40, 170), (110, 1e9))
+CENTER_RADIUS = 2.5
+
+
+def conv(ci, co, k=3, s=1):
+    return nn.Sequential(nn.Conv2d(ci, co, k, s, k // 2, bias=False), nn.BatchNorm2d(co), nn.SiLU())
+
+
+class Res(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = conv(c, c, 3)
+
+    def forward(self, x):
+        return x + self.conv(x)
+
+
+def head(ci, cm):
+    out = nn.Conv2d(cm, 4 + NC, 1)
+    nn.init.zeros_(out.bias)
+    with torch.no_grad():
+        out.bias[4:] = -4.6  # class prior 0.01
+    return nn.Sequential(conv(ci, cm, 3), out)
+
+
+def make_anchors():
+    xs, ys, ss = [], [], []
+    for s in STRIDES:
+        n = IMGSZ // s
+        gy, gx = torch.meshgrid(torch.arange(n), torch.arange(n), indexing='ij')
+        xs.append((gx.flatten() + 0.5) * s)
+        ys.append((gy.flatten() + 0.5) * s)
+        ss.append(torch.full((n * n,), float(s)))
+    return torch.cat(xs), torch.cat(ys), torch.cat(ss)
+
+
+class DemoDetector(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = conv(3, 16, 3, 2)
+        self.s2 = conv(16, 24, 3, 2)
+        self.s3 = nn.Sequential(conv(24, 32, 3, 2), Res(32))
+        self.s4 = nn.Sequential(conv(32, 64, 3, 2), Res(64))
+        self.s5 = nn.Sequential(conv(64, 96, 3, 2), Res(96))
+        self.lat5 = conv(96, 64, 1)
+        self.n4 = conv(64, 64, 3)
+        self.lat4 = conv(64, 32, 1)
+        self.n3 = conv(32, 32, 3)
+        self.h3 = head(32, 32)
+        self.h4 = head(64, 64)
+        self.h5 = head(96, 64)
+        ax, ay, st = make_anchors()
+        self.register_buffer('ax', ax)
+        self.register_buffer('ay', ay)
+        self.register_buffer('st', st)
+
+    def raw(self, x):
+        """[B, 4 + NC, 2100]: ltrb distances (before softplus, in strides) and class logits."""
+        p3 = self.s3(self.s2(self.stem(x)))
+        p4 = self.s4(p3)
+        p5 = self.s5(p4)
+        n4 = self.n4(p4 + F.interpolate(self.lat5(p5), scale_factor=2.0, mode='nearest'))
+        n3 = self.n3(p3 + F.interpolate(self.lat4(n4), scale_factor=2.0, mode='nearest'))
+        outs = [self.h3(n3), self.h4(n4), self.h5(p5)]
+        return torch.cat([o.flatten(2) for o in outs], 2)
+
+    def boxes(self, raw):
+        """Corner boxes [B, A, 4] in input pixels from raw distances."""
+        d = F.softplus(raw[:, :4]) * self.st
+        return torch.stack([self.ax - d[:, 0], self.ay - d[:, 1], self.ax + d[:, 2], self.ay + d[:, 3]], 2)
+
+
+class Exported(nn.Module):
+    """The ONNX graph: decode inside, YOLOv8 output layout [1, 4 + NC, N]."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.m = model
+
+    def forward(self, images):
+        raw = self.m.raw(images)
+        d = F.softplus(raw[:, :4]) * self.m.st
+        cx = self.m.ax + (d[:, 2] - d[:, 0]) * 0.5
+        cy = self.m.ay + (d[:, 3] - d[:, 1]) * 0.5
+        w = d[:, 0] + d[:, 2]
+        h = d[:, 1] + d[:, 3]
+        return torch.cat([torch.stack([cx, cy, w, h], 1), torch.sigmoid(raw[:, 4:])], 1)
+
+
+# ---------------------------------------------------------------- data
+
+def pad_geometry(width, height):
+    r = min(IMGSZ / width, IMGSZ / height)
+    rw, rh = max(1, min(IMGSZ, round(width * r))), max(1, min(IMGSZ, round(height * r)))
+    return (IMGSZ - rw) // 2, (IMGSZ - rh) // 2, rw, rh
+
+
+class Dataset:
+    def __init__(self, folder):
+        meta = json.load(open(os.path.join(folder, 'labels.json')))
+        assert meta['imgsz'] == IMGSZ, 'dataset imgsz differs from the model input'
+        self.items = meta['items']
+        self.seeds = meta['seeds']
+        self.images = np.memmap(os.path.join(folder, 'images.u8'), dtype=np.uint8, mode='r',
+                                shape=(len(self.items), IMGSZ, IMGSZ, 3))
+        self.boxes = [np.array(it['boxes'], dtype=np.float32).reshape(-1, 5) for it in self.items]
+        self.pads = [pad_geometry(it['width'], it['height']) for it in self.items]
+
+    def __len__(self):
+        return len(self.items)
+
+    def batch(self, idx, rng=None):
+        x = torch.from_numpy(np.ascontiguousarray(self.images[idx]))
+        x = x.permute(0, 3, 1, 2).float().div_(255.0)
+        targets = [torch.from_numpy(self.boxes[i].copy()) for i in idx]
+        if rng is not None:
+            for b, i in enumerate(idx):
+                px, py, rw, rh = self.pads[i]
+                gain = torch.from_numpy(rng.uniform(0.7, 1.3, size=(3, 1, 1)).astype(np.float32))
+                bias = float(rng.uniform(-0.12, 0.12))
+                img = (x[b, :, py:py + rh, px:px + rw] * gain + bias)
+                if rng.random() < 0.3:
+                    img = img + torch.randn_like(img) * float(rng.uniform(0.0, 0.04))
+                x[b, :, py:py + rh, px:px + rw] = img.clamp_(0, 1)
+                if rng.random() < 0.5:
+                    x[b] = x[b].flip(2)
+                    t = targets[b]
+                    if len(t):
+                        x1 = IMGSZ - t[:, 3]
+                        x2 = IMGSZ - t[:, 1]
+                        t[:, 1], t[:, 3] = x1, x2
+        return x, targets
+
+
+# ---------------------------------------------------------------- loss
+
+def box_iou_pairs(a, b):
+    """IoU and GIoU of matching rows of a and b ([N, 4] corners)."""
+    ix1, iy1 = torch.max(a[:, 0], b[:, 0]), torch.max(a[:, 1], b[:, 1])
+    ix2, iy2 = torch.min(a[:, 2], b[:, 2]), torch.min(a[:, 3], b[:, 3])
+    inter = (ix2 - ix1).clamp(min=0) * (iy2 - iy1).clamp(min=0)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    union = area_a + area_b - inter + 1e-7
+    iou = inter / union
+    cw = torch.max(a[:, 2], b[:, 2]) - torch.min(a[:, 0], b[:, 0])
+    ch = torch.max(a[:, 3], b[:, 3]) - torch.min(a[:, 1], b[:, 1])
+    hull = cw * ch + 1e-7
+    return iou, iou - (hull - union) / hull
+
+
+def assign(model, gt):
+    """Static centre-sampling assignment. Returns (anchor indices, gt indices) of positives."""
+    ax, ay, st = model.ax, model.ay, model.st
+    if len(gt) == 0:
+        return torch.zeros(0, dtype=torch.long), torch.zeros(0, dtype=torch.long)
+    x1, y1, x2, y2 = gt[:, 1:2], gt[:, 2:3], gt[:, 3:4], gt[:, 4:5]
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    side = torch.max(x2 - x1, y2 - y1)
+    inside = (ax > x1) & (ax < x2) & (ay > y1) & (ay < y2)
+    near = ((ax - cx).abs() < CENTER_RADIUS * st) & ((ay - cy).abs() < CENTER_RADIUS * st)
+    lo = torch.empty_like(st)
+    hi = torch.empty_like(st)
+    for s, (a, b) in zip(STRIDES, SCALE_RANGES):
+        lo[st == s], hi[st == s] = a, b
+    in_scale = (side >= lo) & (side <= hi)
+    cand = inside & near & in_scale
+    # every box gets at least its nearest anchor at the finest level that accepts its size
+    empty = ~cand.any(1)
+    if empty.any():
+        dist = (ax - cx) ** 2 + (ay - cy) ** 2 + (~in_scale) * 1e9
+        nearest = dist.argmin(1)
+        cand[empty, nearest[empty]] = True
+    area = ((x2 - x1) * (y2 - y1)).expand_as(cand)
+    cost = torch.where(cand, area, torch.full_like(area, float('inf')))
+    best_cost, best_gt = cost.min(0)
+    pos = torch.isfinite(best_cost)
+    return pos.nonzero().squeeze(1), best_gt[pos]
+
+
+def compute_loss(model, raw, targets):
+    boxes = model.boxes(raw)  # [B, A, 4]
+    logits = raw[:, 4:].permute(0, 2, 1)  # [B, A, NC]
+    tcls = torch.zeros_like(logits)
+    box_losses = []
+    npos = 0
+    for b, gt in enumerate(targets):
+        ai, gi = assign(model, gt)
+        if len(ai) == 0:
+            continue
+        pred = boxes[b, ai]
+        tbox = gt[gi, 1:5]
+        iou, giou = box_iou_pairs(pred, tbox)
+        box_losses.append((1.0 - giou).sum())
+        tcls[b, ai, gt[gi, 0].long()] = iou.detach().clamp(min=0.05)
+        npos += len(ai)
+    npos = max(npos, 1)
+    cls_loss = F.binary_cross_entropy_with_logits(logits, tcls, reduction='sum') / npos
+    box_loss = torch.stack(box_losses).sum() / npos if box_losses else raw.sum() * 0
+    return cls_loss + 2.5 * box_loss, cls_loss.item(), box_loss.item()
+
+
+# ---------------------------------------------------------------- evaluation
+
+def nms(boxes, scores, iou_thr):
+    order = scores.argsort()[::-1]
+    keep = []
+    while len(order):
+        i = order[0]
+        keep.append(i)
+        if len(order) == 1:
+            break
+        rest = order[1:]
+        xx1 = np.maximum(boxes[i, 0], boxes[rest, 0])
+        yy1 = np.maximum(boxes[i, 1], boxes[rest, 1])
+        xx2 = np.minimum(boxes[i, 2], boxes[rest, 2])
+        yy2 = np.minimum(boxes[i, 3], boxes[rest, 3])
+        inter = np.clip(xx2 - xx1, 0, None) * np.clip(yy2 - yy1, 0, None)
+        area = lambda bb: (bb[..., 2] - bb[..., 0]) * (bb[..., 3] - bb[..., 1])
+        iou = inter / (area(boxes[i]) + area(boxes[rest]) - inter + 1e-9)
+        order = rest[iou <= iou_thr]
+    return keep
+
+
+def iou_matrix(a, b):
+    ix1 = np.maximum(a[:, None, 0], b[None, :, 0])
+    iy1 = np.maximum(a[:, None, 1], b[None, :, 1])
+    ix2 = np.minimum(a[:, None, 2], b[None, :, 2])
+    iy2 = np.minimum(a[:, None, 3], b[None, :, 3])
+    inter = np.clip(ix2 - ix1, 0, None) * np.clip(iy2 - iy1, 0, None)
+    aa = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    bb = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    return inter / (aa[:, None] + bb[None, :] - inter + 1e-9)
+
+
+def decode_yolov8(out, conf=0.25, iou_thr=0.45):
+    """out [4 + NC, N] -> list of (cls, score, x1, y1, x2, y2), per-class NMS (like src/inference)."""
+    dets = []
+    for c in range(NC):
+        s = out[4 + c]
+        m = s >= conf
+        if not m.any():
+            continue
+        cx, cy, w, h = out[0, m], out[1, m], out[2, m], out[3, m]
+        bx = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], 1)
+        sc = s[m]
+        for k in nms(bx, sc, iou_thr):
+            dets.append((c, float(sc[k]), *bx[k].tolist()))
+    return dets
+
+
+def match_counts(dets, gt, iou_thr=0.5):
+    """Greedy per-class matching by confidence; returns (tp, fp, fn) per class."""
+    res = np.zeros((NC, 3), dtype=np.int64)
+    for c in range(NC):
+        d = sorted([x for x in dets if x[0] == c], key=lambda x: -x[1])
+        g = gt[gt[:, 0] == c, 1:5]
+        used = np.zeros(len(g), dtype=bool)
+        tp = 0
+        if len(d) and len(g):
+            ious = iou_matrix(np.array([x[2:] for x in d]), g)
+            for k in range(len(d)):
+                cand = np.where(~used & (ious[k] >= iou_thr))[0]
+                if len(cand):
+                    used[cand[ious[k, cand].argmax()]] = True
+                    tp += 1
+        res[c] = (tp, len(d) - tp, len(g) - tp)
+    return res
+
+
+def evaluate(run_batch, ds, limit=None, bs=32):
+    """Precision/recall at IoU 0.5, conf 0.25, NMS 0.45; run_batch maps [B,3,H,W] -> [B,4+NC,N]."""
+    n = len(ds) if limit is None else min(limit, len(ds))
+    counts = np.zeros((NC, 3), dtype=np.int64)
+    for i in range(0, n, bs):
+        idx = np.arange(i, min(n, i + bs))
+        x, targets = ds.batch(idx)
+        out = run_batch(x)
+        for b, j in enumerate(idx):
+            counts += match_counts(decode_yolov8(out[b]), ds.boxes[j])
+    tp, fp, fn = counts.sum(0)
+    prec = tp / max(1, tp + fp)
+    rec = tp / max(1, tp + fn)
+    return prec, rec, counts
+
+
+def torch_runner(model):
+    def run(x):
+        with torch.no_grad():
+            return Exported(model)(x).numpy()
+    return run
+
+
+# ---------------------------------------------------------------- export
+
+def export_onnx(model, path):
+    import onnx
+    model.eval()
+    tmp = path + '.tmp'
+    torch.onnx.export(Exported(model), torch.zeros(1, 3, IMGSZ, IMGSZ), tmp, opset_version=17,
+                      input_names=['images'], output_names=['output0'], do_constant_folding=True)
+    m = onnx.load(tmp)
+    os.remove(tmp)
+    meta = {
+        'description': 'Adeline demo detector: person and fallen_person in the built-in synthetic scene only',
+        'author': 'Adeline project',
+        'license': 'Apache-2.0',
+        'version': '1',
+        'task': 'detect',
+        'stride': str(max(STRIDES)),
+        'batch': '1',
+        'imgsz': str([IMGSZ, IMGSZ]),
+        'names': str({i: n for i, n in enumerate(NAMES)}),
+    }
+    del m.metadata_props[:]
+    for k, v in meta.items():
+        p = m.metadata_props.add()
+        p.key, p.value = k, v
+    m.producer_name = 'adeline/scripts/train_demo_model.py'
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    print(f'exported {path}: {os.path.getsize(path)} bytes, IR {m.ir_version}, opset {m.opset_import[0].version}',
+          flush=True)
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--data', default='var/demo-dataset/train')
+    ap.add_argument('--val', default='var/demo-dataset/val')
+    ap.add_argument('--out', default='models/adeline-demo.onnx')
+    ap.add_argument('--ckpt', default='var/demo-dataset/demo-model.pt')
+    ap.add_argument('--steps', type=int, default=0, help='training steps; 0: fit --minutes')
+    ap.add_argument('--minutes', type=float, default=35.0)
+    ap.add_argument('--batch', type=int, default=32)
+    ap.add_argument('--lr', type=float, default=3e-3)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--eval-every', type=int, default=300)
+    ap.add_argument('--export-only', action='store_true', help='export --ckpt to --out without training')
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    model = DemoDetector()
+    val = Dataset(args.val) if os.path.exists(os.path.join(args.val, 'labels.json')) else None
+
+    if args.export_only:
+        model.load_state_dict(torch.load(args.ckpt))
+        model.eval()
+        if val is not None:
+            p, r, c = evaluate(torch_runner(model), val)
+            print(f'val precision {p:.4f} recall {r:.4f} per-class tp/fp/fn {c.tolist()}', flush=True)
+        export_onnx(model, args.out)
+        return
+
+    train = Dataset(args.data)
+    print(f'train {len(train)} frames (seeds {train.seeds[0]}..{train.seeds[-1]}), '
+          f'val {len(val) if val else 0}, params {sum(p.numel() for p in model.parameters())}', flush=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=5e-4)
+    steps = args.steps
+    started = time.time()
+    step = 0
+    best = -1.0
+    while True:
+        if steps == 0 and step == 20:
+            per = (time.time() - started) / 20
+            steps = max(100, int(args.minutes * 60 / per * 0.93))
+            print(f'{per:.3f} s/step -> {steps} steps', flush=True)
+        total = steps if steps else 10 ** 9
+        if step >= total:
+            break
+        frac = step / total
+        warm = min(1.0, (step + 1) / 100)
+        lr = args.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
+        for g in opt.param_groups:
+            g['lr'] = lr
+        model.train()
+        idx = rng.integers(0, len(train), size=args.batch)
+        x, targets = train.batch(idx, rng)
+        loss, lc, lb = compute_loss(model, model.raw(x), targets)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        opt.step()
+        step += 1
+        if step % 25 == 0:
+            print(f'step {step}/{total} lr {lr:.5f} loss {loss.item():.4f} cls {lc:.4f} box {lb:.4f} '
+                  f'{time.time() - started:.0f}s', flush=True)
+        if val is not None and (step % args.eval_every == 0 or step == total):
+            model.eval()
+            p, r, c = evaluate(torch_runner(model), val, limit=None if step == total else 400)
+            f1 = 2 * p * r / max(1e-9, p + r)
+            print(f'eval step {step}: precision {p:.4f} recall {r:.4f} tp/fp/fn {c.tolist()}', flush=True)
+            if f1 >= best:
+                best = f1
+                torch.save(model.state_dict(), args.ckpt)
+    if val is None:
+        torch.save(model.state_dict(), args.ckpt)
+    model.load_state_dict(torch.load(args.ckpt))
+    export_onnx(model, args.out)
+    print(f'done in {(time.time() - started) / 60:.1f} min', flush=True)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,265 @@
+/**
+ * InferenceEngine: the API the pipeline uses. `prepare` letterboxes a frame into a pooled tensor
+ * on the main thread, `infer` runs it in the worker (FIFO, timed out, restarted on failure),
+ * `decode` turns the output into detections in source-frame pixels.
+ */
+import type { Detection } from '../domain/detection.js';
+import { AdelineError } from '../domain/errors.js';
+import type { Roi } from '../domain/roi.js';
+import { getLogger, logEvent } from '../telemetry/logger.js';
+import { Candidates } from './candidates.js';
+import { className } from './class-names.js';
+import { buildGrid, decodeEnd2end, decodeYolov5, decodeYolov8, type Grid } from './decoders.js';
+import { LAYOUT_OPTIONS, type LayoutOption } from './layout.js';
+import { Letterboxer, PAD_VALUE, mapBoxToFrame, type LetterboxTransform } from './letterbox.js';
+import type { ModelInfo } from './model-info.js';
+import { loadModel } from './model-loader.js';
+import { DEFAULT_MAX_DETECTIONS, nms } from './nms.js';
+import { TensorPool, type TensorSlot } from './tensor-pool.js';
+import type { WorkerHost } from './worker-host.js';
+import type { FaultSpec } from './worker-protocol.js';
+import { validateEngineOptions, validateFault } from './engine-options.js';
+
+export type { FaultSpec } from './worker-protocol.js';
+
+export interface EngineOptions {
+  modelPath: string;
+  layout: LayoutOption;
+  labelsFile: string | null;
+  intraOpThreads: number;
+  /** Input size for models with a dynamic input (models.imgsz); a fixed input size wins. */
+  imgsz: number;
+  confidence: number;
+  iouThreshold: number;
+  /** Input tensors that can be prepared or in flight at once. */
+  poolSize: number;
+  /** Default timeout of one run, milliseconds; 0 = none (infer() can set its own). */
+  inferTimeoutMs?: number;
+  /** Most detections per frame after NMS (default 300). */
+  maxDetections?: number;
+  /** Simulated worker failures; honoured only when ADELINE_TEST_FAULTS=1. */
+  faultInjection?: FaultSpec | null;
+}
+
+/** A frame letterboxed into a pooled input tensor, with the transform back to frame pixels. */
+export class PreparedInput {
+  /** @internal */ consumed = false;
+  /** @internal */ constructor(
+    readonly slot: TensorSlot,
+    readonly transform: LetterboxTransform,
+    readonly dims: readonly number[],
+  ) {}
+
+  /** The [1, 3, H, W] tensor data (detached while it is in the worker). */
+  get tensor(): Float32Array {
+    return this.slot.data;
+  }
+}
+
+export interface RawOutput {
+  /** The detection output, as float32. */
+  data: Float32Array;
+  dims: number[];
+  /** session.run time measured in the worker, milliseconds. */
+  inferenceMs: number;
+  /** Epoch milliseconds, measured in the worker. */
+  workerStartMs: number;
+  workerEndMs: number;
+  /** Time the input waited on the main thread for the worker, milliseconds. */
+  queueMs: number;
+}
+
+const faultsAllowed = (): boolean => process.env.ADELINE_TEST_FAULTS === '1';
+
+export class InferenceEngine {
+  private readonly pool: TensorPool;
+  private readonly letterboxer: Letterboxer;
+  private readonly candidates: Candidates;
+  private readonly grid: Grid | null;
+  private readonly fetch: string[];
+  private readonly dims: number[];
+  private probeBuffer: Float32Array | null = null;
+  private fault: FaultSpec | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly info: ModelInfo,
+    private readonly host: WorkerHost,
+    private readonly opts: EngineOptions,
+  ) {
+    const w = info.inputWidth;
+    const h = info.inputHeight;
+    this.dims = [1, 3, h, w];
+    this.pool = new TensorPool(opts.poolSize, 3 * w * h);
+    this.letterboxer = new Letterboxer(w, h);
+    this.candidates = new Candidates(info.candidates);
+    this.grid = info.gridDecode ? buildGrid(w, h) : null;
+    this.fetch = [info.outputName];
+    if (opts.faultInjection && faultsAllowed()) this.fault = { ...opts.faultInjection };
+  }
+
+  /** Loads the model and starts the worker; rejects with ADELINE_ERR_MODEL_* or ADELINE_ERR_LABELS. */
+  static async open(opts: EngineOptions): Promise<InferenceEngine> {
+    validateEngineOptions(opts, LAYOUT_OPTIONS);
+    const { info, host } = await loadModel(opts);
+    const log = getLogger('inference');
+    logEvent(log, 'model_loaded', `model ${info.name} loaded`, {
+      model: info.path,
+      layout: info.layout,
+      layout_source: info.layoutSource,
+      grid_decode: info.gridDecode,
+      classes: info.classNames.length,
+      input: `${info.inputWidth}x${info.inputHeight}`,
+    });
+    if (!info.dynamicInput && (info.inputWidth !== opts.imgsz || info.inputHeight !== opts.imgsz)) {
+      logEvent(log, 'model_imgsz_overridden', `model ${info.name} has a fixed input size ${info.inputWidth}x${info.inputHeight}; models.imgsz ${opts.imgsz} is ignored`, {
+        model: info.path,
+        imgsz: opts.imgsz,
+      });
+    }
+    return new InferenceEngine(info, host, opts);
+  }
+
+  /** How many times the worker was restarted (crash, timeout or restart()). */
+  get workerRestarts(): number {
+    return this.host.restarts;
+  }
+
+  /** Letterboxes a frame (optionally an ROI crop of it) into a pooled tensor. */
+  prepare(data: Uint8Array, width: number, height: number, roi: Roi | null): PreparedInput {
+    this.assertOpen();
+    const slot = this.pool.acquire();
+    try {
+      const transform = this.letterboxer.run(data, width, height, roi, slot.data);
+      return new PreparedInput(slot, transform, this.dims);
+    } catch (err) {
+      this.pool.release(slot, null);
+      throw err;
+    }
+  }
+
+  /** Returns a prepared input that will not be inferred to the pool. Idempotent. */
+  release(input: PreparedInput): void {
+    if (input.consumed) return;
+    input.consumed = true;
+    this.pool.release(input.slot, null);
+  }
+
+  /** Runs a prepared input in the worker; the tensor goes back to the pool either way. */
+  async infer(input: PreparedInput, opts: { timeoutMs?: number } = {}): Promise<RawOutput> {
+    if (!(input instanceof PreparedInput)) throw new TypeError('infer() takes the PreparedInput returned by prepare()');
+    if (input.consumed) throw new TypeError('this PreparedInput was already inferred or released; prepare the frame again');
+    this.assertOpen();
+    input.consumed = true;
+    const timeoutMs = opts.timeoutMs ?? this.opts.inferTimeoutMs ?? 0;
+    if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0)) throw new RangeError(`timeoutMs must be a number >= 0, got ${timeoutMs}`);
+    const outcome = await this.host.run({
+      input: input.slot.data.buffer as ArrayBuffer,
+      dims: this.dims,
+      fetch: this.fetch,
+      timeoutMs,
+      ...this.nextFault(),
+    });
+    if (!outcome.ok) {
+      this.pool.release(input.slot, outcome.input);
+      throw outcome.error;
+    }
+    const r = outcome.result;
+    this.pool.release(input.slot, r.input);
+    const out = r.outputs[0]!;
+    return {
+      data: out.data,
+      dims: out.dims,
+      inferenceMs: r.endMs - r.startMs,
+      workerStartMs: r.startMs,
+      workerEndMs: r.endMs,
+      queueMs: outcome.queueMs,
+    };
+  }
+
+  /** Decodes, applies NMS and maps the boxes to source-frame pixels. */
+  decode(raw: RawOutput, input: PreparedInput): Detection[] {
+    const { layout, numClasses } = this.info;
+    const c = this.candidates;
+    const conf = this.opts.confidence;
+    const d = raw.dims;
+    if (d.length !== 3) throw new RangeError(`decode() expects a rank-3 output, got [${d.join(', ')}]`);
+    if (layout === 'yolov8') decodeYolov8(raw.data, d[1]! - 4, d[2]!, conf, c);
+    else if (layout === 'end2end') decodeEnd2end(raw.data, d[1]!, d[2]!, conf, c);
+    else decodeYolov5(raw.data, numClasses ?? d[2]! - 5, d[1]!, conf, c, this.grid);
+    const max = this.opts.maxDetections ?? DEFAULT_MAX_DETECTIONS;
+    if (layout === 'end2end') {
+      c.keptCount = Math.min(c.count, max);
+      for (let i = 0; i < c.keptCount; i++) c.kept[i] = i;
+    } else nms(c, this.opts.iouThreshold, max);
+    const t = input.transform;
+    const names = this.info.classNames;
+    const dets: Detection[] = [];
+    for (let k = 0; k < c.keptCount; k++) {
+      const i = c.kept[k]!;
+      const b = i * 4;
+      const box = mapBoxToFrame(t, c.boxes[b]!, c.boxes[b + 1]!, c.boxes[b + 2]!, c.boxes[b + 3]!);
+      if (box.x2 <= box.x1 || box.y2 <= box.y1) continue;
+      const classId = c.classes[i]!;
+      dets.push({ classId, className: className(names, classId), confidence: c.scores[i]!, box });
+    }
+    return dets;
+  }
+
+  /** One inference on a blank input; resolves with its duration in the worker, milliseconds. */
+  async probe(opts: { timeoutMs?: number } = {}): Promise<number> {
+    this.assertOpen();
+    const n = 3 * this.info.inputWidth * this.info.inputHeight;
+    const buf = this.probeBuffer && this.probeBuffer.length === n ? this.probeBuffer : new Float32Array(n).fill(PAD_VALUE);
+    this.probeBuffer = null;
+    const outcome = await this.host.run({
+      input: buf.buffer as ArrayBuffer,
+      dims: this.dims,
+      fetch: this.fetch,
+      timeoutMs: opts.timeoutMs ?? this.opts.inferTimeoutMs ?? 0,
+      ...this.nextFault(),
+    });
+    const back = outcome.ok ? outcome.result.input : outcome.input;
+    if (back) this.probeBuffer = new Float32Array(back);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result.endMs - outcome.result.startMs;
+  }
+
+  /** Terminates the worker and starts a new one (counted in workerRestarts). */
+  async restart(): Promise<void> {
+    this.assertOpen();
+    try {
+      await this.host.restart('requested');
+    } catch (err) {
+      throw new AdelineError('ADELINE_ERR_WORKER_CRASHED', `the inference worker could not be restarted: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Stops the worker; pending runs are rejected. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.host.close();
+  }
+
+  /** Test hook: makes the next runs crash the worker, hang, or fail (ADELINE_TEST_FAULTS=1 only). */
+  setFault(spec: FaultSpec | null): void {
+    if (!faultsAllowed()) throw new Error('fault injection needs ADELINE_TEST_FAULTS=1 in the environment');
+    if (spec) validateFault(spec);
+    this.fault = spec ? { ...spec } : null;
+  }
+
+  private nextFault(): { fault?: FaultSpec['kind'] } {
+    const f = this.fault;
+    if (!f) return {};
+    if (f.count !== undefined) {
+      f.count--;
+      if (f.count <= 0) this.fault = null;
+    }
+    return { fault: f.kind };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new AdelineError('ADELINE_ERR_INFERENCE', `the inference engine for ${this.info.name} is closed`);
+  }
+}
