@@ -28,7 +28,8 @@ function parseSeeds(spec: string): number[] {
   const seeds: number[] = [];
   for (const part of spec.split(',')) {
     const [a, b] = part.split('-').map(Number);
-    if (a === undefined || !Number.isInteger(a)) throw new RangeError(`--seeds: bad part "${part}"`);
+    if (a === undefined || !Number.isInteger(a))
+      throw new RangeError(`--seeds: bad part "${part}"`);
     for (let s = a; s <= (b ?? a); s++) seeds.push(s);
   }
   return seeds;
@@ -84,13 +85,15 @@ for (const seed of seeds) {
       hwc[i * 3 + 2] = Math.round(tensor[2 * plane + i]! * 255);
     }
     writeSync(fd, hwc);
-    const truth = scene.truth().map((b) => [
-      b.classId,
-      +(t.padX + b.box.x1 * t.scaleX).toFixed(2),
-      +(t.padY + b.box.y1 * t.scaleY).toFixed(2),
-      +(t.padX + b.box.x2 * t.scaleX).toFixed(2),
-      +(t.padY + b.box.y2 * t.scaleY).toFixed(2),
-    ]);
+    const truth = scene
+      .truth()
+      .map((b) => [
+        b.classId,
+        +(t.padX + b.box.x1 * t.scaleX).toFixed(2),
+        +(t.padY + b.box.y1 * t.scaleY).toFixed(2),
+        +(t.padX + b.box.x2 * t.scaleX).toFixed(2),
+        +(t.padY + b.box.y2 * t.scaleY).toFixed(2),
+      ]);
     boxes += truth.length;
     fallen += truth.filter((b) => b[0] === 1).length;
     items.push({ seed, frame: scene.frameIndex, width, height, boxes: truth });
@@ -102,4 +105,6 @@ writeFileSync(
   JSON.stringify({ imgsz, names: ['person', 'fallen_person'], seeds, count: items.length, items }),
 );
 const secs = ((performance.now() - started) / 1000).toFixed(1);
-console.log(`${items.length} frames, ${boxes} boxes (${fallen} fallen) from ${seeds.length} seeds in ${secs} s -> ${values.out}`);
+console.log(
+  `${items.length} frames, ${boxes} boxes (${fallen} fallen) from ${seeds.length} seeds in ${secs} s -> ${values.out}`,
+);

@@ -63,12 +63,17 @@ export async function runHealthCommand(args: string[]): Promise<number> {
   }
   const timeoutMs = values.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
-    return usageError(`--timeout must be a whole number of milliseconds from 1 to 600000, got "${values.timeout}"`);
+    return usageError(
+      `--timeout must be a whole number of milliseconds from 1 to 600000, got "${values.timeout}"`,
+    );
   }
   const outcome = await probe(url, timeoutMs);
   if (values.json) console.log(JSON.stringify(outcome));
   else if (outcome.ok) console.log(outcome.status ?? 'ok');
-  else console.error(`${outcome.url}: ${outcome.error ?? `HTTP ${outcome.http_status ?? '?'} ${outcome.status ?? ''}`.trim()}`);
+  else
+    console.error(
+      `${outcome.url}: ${outcome.error ?? `HTTP ${outcome.http_status ?? '?'} ${outcome.status ?? ''}`.trim()}`,
+    );
   return outcome.ok ? 0 : 1;
 }
 
@@ -81,8 +86,15 @@ function probe(url: URL, timeoutMs: number): Promise<Outcome> {
   const base: Outcome = { url: url.href, ok: false, http_status: null, status: null, error: null };
   return new Promise((resolve) => {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = request(url, { method: 'GET', agent: false, headers: { accept: 'application/json, text/plain', connection: 'close' } });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const req = request(url, {
+      method: 'GET',
+      agent: false,
+      headers: { accept: 'application/json, text/plain', connection: 'close' },
+    });
+    const timer = setTimeout(
+      () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const finish = (o: Outcome): void => {
       clearTimeout(timer);
       resolve(o);
@@ -98,11 +110,19 @@ function probe(url: URL, timeoutMs: number): Promise<Outcome> {
         size += c.length;
         if (size <= MAX_BODY_BYTES) chunks.push(c);
       });
-      res.on('error', (err) => finish({ ...base, http_status: res.statusCode ?? null, error: err.message }));
+      res.on('error', (err) =>
+        finish({ ...base, http_status: res.statusCode ?? null, error: err.message }),
+      );
       res.on('end', () => {
         const code = res.statusCode ?? 0;
         const status = statusOf(Buffer.concat(chunks).toString('utf8'));
-        finish({ ...base, ok: code === 200, http_status: code, status, error: code === 200 ? null : `HTTP ${code}${status ? ` ${status}` : ''}` });
+        finish({
+          ...base,
+          ok: code === 200,
+          http_status: code,
+          status,
+          error: code === 200 ? null : `HTTP ${code}${status ? ` ${status}` : ''}`,
+        });
       });
     });
     req.end();
@@ -115,7 +135,11 @@ function statusOf(body: string): string | null {
   if (text === '') return null;
   try {
     const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { status?: unknown }).status === 'string') {
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { status?: unknown }).status === 'string'
+    ) {
       return (parsed as { status: string }).status;
     }
     return null;

@@ -45,7 +45,9 @@ export function buildHealthApp(opts: HealthAppOptions): Koa {
   const app = new Koa();
   app.silent = true;
   app.on('error', (err: unknown) => {
-    logEvent(opts.logger(), 'http_request_rejected', 'health server error', { error: describeError(err) });
+    logEvent(opts.logger(), 'http_request_rejected', 'health server error', {
+      error: describeError(err),
+    });
   });
   app.use(errorsAsJson(opts));
 
@@ -60,7 +62,12 @@ export function buildHealthApp(opts: HealthAppOptions): Koa {
     });
     router.get('/health/detailed', (ctx) => {
       const view = opts.registry.overall();
-      const meta = { nowMs: opts.now(), version: opts.version, uptimeS: opts.uptimeS(), shuttingDown: opts.registry.isShuttingDown() };
+      const meta = {
+        nowMs: opts.now(),
+        version: opts.version,
+        uptimeS: opts.uptimeS(),
+        shuttingDown: opts.registry.isShuttingDown(),
+      };
       json(ctx, httpStatusOf(view.status), detailedBody(view, meta));
     });
     router.get('/health/live', (ctx) => {
@@ -75,16 +82,24 @@ export function buildHealthApp(opts: HealthAppOptions): Koa {
   router.get('/metrics', (ctx) => {
     const handler = opts.metricsHandler;
     if (!handler) {
-      json(ctx, 503, { error: 'metrics_unavailable', message: 'telemetry is disabled; /metrics has nothing to serve' });
+      json(ctx, 503, {
+        error: 'metrics_unavailable',
+        message: 'telemetry is disabled; /metrics has nothing to serve',
+      });
       return;
     }
     ctx.respond = false;
     try {
       handler(ctx.req, ctx.res);
     } catch (err) {
-      logEvent(opts.logger(), 'http_request_failed', 'metrics handler failed', { path: ctx.path, error: describeError(err) });
+      logEvent(opts.logger(), 'http_request_failed', 'metrics handler failed', {
+        path: ctx.path,
+        error: describeError(err),
+      });
       if (!ctx.res.headersSent) {
-        ctx.res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'internal_error' }));
+        ctx.res
+          .writeHead(500, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: 'internal_error' }));
       } else {
         ctx.res.destroy();
       }
@@ -112,7 +127,11 @@ function errorsAsJson(opts: HealthAppOptions) {
     if (ctx.respond === false || ctx.body != null) return;
     if (ctx.status === 404) json(ctx, 404, { error: 'not_found', path: ctx.path });
     else if (ctx.status === 405) {
-      json(ctx, 405, { error: 'method_not_allowed', method: ctx.method, allow: ctx.response.get('Allow') });
+      json(ctx, 405, {
+        error: 'method_not_allowed',
+        method: ctx.method,
+        allow: ctx.response.get('Allow'),
+      });
     } else if (ctx.status === 501) json(ctx, 501, { error: 'not_implemented', method: ctx.method });
   };
 }

@@ -35,7 +35,12 @@ export const realClock: Clock = {
 };
 
 /** Resolves with `onTimeout()` after `ms` unless `promise` settles first; always clears its timer. */
-export function raceTimeout<T>(promise: Promise<T>, ms: number, timers: Timers, onTimeout: () => T): Promise<T> {
+export function raceTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  timers: Timers,
+  onTimeout: () => T,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const handle = timers.setTimeout(() => resolve(onTimeout()), ms);
     promise.then(

@@ -12,7 +12,8 @@ export function isHealthStatus(v: unknown): v is HealthStatus {
 
 /** Throws unless `v` is a finite number > 0 (or >= 0 with allowZero). */
 export function requirePositive(name: string, v: unknown, allowZero = false): number {
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${name} must be a number, got ${typeof v}`);
+  if (typeof v !== 'number' || Number.isNaN(v))
+    throw new TypeError(`${name} must be a number, got ${typeof v}`);
   if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
     throw new RangeError(`${name} must be a finite number ${allowZero ? '>= 0' : '> 0'}, got ${v}`);
   }
@@ -43,11 +44,17 @@ type Outcome = Omit<HealthCheckResult, 'name' | 'durationMs' | 'checkedAtMs'>;
 /** A check's run() result, checked: anything malformed becomes unhealthy with the reason. */
 export function checkRunOutcome(got: unknown): Outcome {
   if (typeof got !== 'object' || got === null) {
-    return { status: 'unhealthy', message: `check returned ${got === null ? 'null' : typeof got}, not a result` };
+    return {
+      status: 'unhealthy',
+      message: `check returned ${got === null ? 'null' : typeof got}, not a result`,
+    };
   }
   const r = got as Partial<Outcome>;
   if (!isHealthStatus(r.status)) {
-    return { status: 'unhealthy', message: `check returned an invalid status: ${JSON.stringify(r.status) ?? 'undefined'}` };
+    return {
+      status: 'unhealthy',
+      message: `check returned an invalid status: ${JSON.stringify(r.status) ?? 'undefined'}`,
+    };
   }
   const details = typeof r.details === 'object' && r.details !== null ? r.details : {};
   return { status: r.status, message: typeof r.message === 'string' ? r.message : '', details };

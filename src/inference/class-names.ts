@@ -24,7 +24,7 @@ export function parseMetadataNames(value: string | undefined): string[] | null {
     }
   }
   const entries = new Map<number, string>();
-  const re = /(\d+)\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
+  const re = /['"]?(\d+)['"]?\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
   for (const m of s.matchAll(re)) {
     const raw = m[2] ?? m[3] ?? '';
     entries.set(Number(m[1]), raw.replace(/\\(.)/g, '$1'));
@@ -41,7 +41,10 @@ export function parseMetadataNames(value: string | undefined): string[] | null {
 export function parseLabels(content: string, path: string): string[] {
   const s = content.replace(/^\uFEFF/, '').trim();
   if (s.length === 0) {
-    throw new AdelineError('ADELINE_ERR_LABELS', `labels file ${path} is empty; write one class name per line, in class-id order`);
+    throw new AdelineError(
+      'ADELINE_ERR_LABELS',
+      `labels file ${path} is empty; write one class name per line, in class-id order`,
+    );
   }
   if (s.startsWith('[')) {
     let arr: unknown;
@@ -54,12 +57,18 @@ export function parseLabels(content: string, path: string): string[] {
       );
     }
     if (!Array.isArray(arr) || !arr.every((x) => typeof x === 'string' && x.trim().length > 0)) {
-      throw new AdelineError('ADELINE_ERR_LABELS', `labels file ${path} must be a JSON array of non-empty strings, e.g. ["person", "fallen_person"]`);
+      throw new AdelineError(
+        'ADELINE_ERR_LABELS',
+        `labels file ${path} must be a JSON array of non-empty strings, e.g. ["person", "fallen_person"]`,
+      );
     }
     return (arr as string[]).map((x) => x.trim());
   }
   if (content.includes('\u0000')) {
-    throw new AdelineError('ADELINE_ERR_LABELS', `labels file ${path} looks binary; write one class name per line (UTF-8 text)`);
+    throw new AdelineError(
+      'ADELINE_ERR_LABELS',
+      `labels file ${path} looks binary; write one class name per line (UTF-8 text)`,
+    );
   }
   return s
     .split(/\r?\n/)
@@ -72,15 +81,24 @@ export async function loadLabelsFile(path: string): Promise<string[]> {
   let content: string;
   try {
     const st = await stat(path);
-    if (!st.isFile()) throw new AdelineError('ADELINE_ERR_LABELS', `labels file ${path} is not a regular file; set models.labels_file to a text file`);
+    if (!st.isFile())
+      throw new AdelineError(
+        'ADELINE_ERR_LABELS',
+        `labels file ${path} is not a regular file; set models.labels_file to a text file`,
+      );
     content = await readFile(path, 'utf8');
   } catch (err) {
     if (err instanceof AdelineError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`;
-    throw new AdelineError('ADELINE_ERR_LABELS', `labels file ${path} ${why}; fix models.labels_file or remove it to use the model's own names`, {
-      cause: err,
-    });
+    const why =
+      code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`;
+    throw new AdelineError(
+      'ADELINE_ERR_LABELS',
+      `labels file ${path} ${why}; fix models.labels_file or remove it to use the model's own names`,
+      {
+        cause: err,
+      },
+    );
   }
   return parseLabels(content, path);
 }

@@ -39,11 +39,18 @@ export function buildGrid(inputWidth: number, inputHeight: number): Grid {
 }
 
 function checkLength(data: Float32Array, need: number, what: string): void {
-  if (data.length < need) throw new RangeError(`${what} output holds ${data.length} values, its shape needs ${need}`);
+  if (data.length < need)
+    throw new RangeError(`${what} output holds ${data.length} values, its shape needs ${need}`);
 }
 
 /** Ultralytics YOLOv8 / YOLO11: [1, 4+nc, N], channel-first. */
-export function decodeYolov8(data: Float32Array, numClasses: number, n: number, confidence: number, out: Candidates): void {
+export function decodeYolov8(
+  data: Float32Array,
+  numClasses: number,
+  n: number,
+  confidence: number,
+  out: Candidates,
+): void {
   checkLength(data, (4 + numClasses) * n, 'yolov8');
   out.ensure(n);
   out.reset();
@@ -74,10 +81,20 @@ export function decodeYolov8(data: Float32Array, numClasses: number, n: number, 
 }
 
 /** YOLOv5 / YOLOX: [1, N, 5+nc], row-major; `grid` set for raw YOLOX outputs. */
-export function decodeYolov5(data: Float32Array, numClasses: number, n: number, confidence: number, out: Candidates, grid: Grid | null = null): void {
+export function decodeYolov5(
+  data: Float32Array,
+  numClasses: number,
+  n: number,
+  confidence: number,
+  out: Candidates,
+  grid: Grid | null = null,
+): void {
   const cols = 5 + numClasses;
   checkLength(data, cols * n, 'yolov5');
-  if (grid && grid.stride.length !== n) throw new RangeError(`raw yolox output has ${n} rows but the grid has ${grid.stride.length} cells`);
+  if (grid && grid.stride.length !== n)
+    throw new RangeError(
+      `raw yolox output has ${n} rows but the grid has ${grid.stride.length} cells`,
+    );
   out.ensure(n);
   out.reset();
   for (let i = 0; i < n; i++) {
@@ -111,7 +128,13 @@ export function decodeYolov5(data: Float32Array, numClasses: number, n: number, 
 }
 
 /** End-to-end (NMS-free): [1, K, C≥6], columns x1, y1, x2, y2, score, class. */
-export function decodeEnd2end(data: Float32Array, k: number, cols: number, confidence: number, out: Candidates): void {
+export function decodeEnd2end(
+  data: Float32Array,
+  k: number,
+  cols: number,
+  confidence: number,
+  out: Candidates,
+): void {
   checkLength(data, cols * k, 'end2end');
   out.ensure(k);
   out.reset();

@@ -20,7 +20,8 @@ interface Checked {
 
 function int(name: string, v: unknown, lo: number, hi: number): void {
   if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${typeof v}`);
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`${name} must be an integer within ${lo}..${hi}, got ${v}`);
+  if (!Number.isInteger(v) || v < lo || v > hi)
+    throw new RangeError(`${name} must be an integer within ${lo}..${hi}, got ${v}`);
 }
 
 function prob(name: string, v: unknown): void {
@@ -29,8 +30,10 @@ function prob(name: string, v: unknown): void {
 }
 
 export function validateEngineOptions(o: Checked, layouts: readonly LayoutOption[]): void {
-  if (typeof o !== 'object' || o === null) throw new TypeError('InferenceEngine.open() takes an options object');
-  if (typeof o.modelPath !== 'string' || o.modelPath.length === 0) throw new TypeError('modelPath must be a non-empty string (the .onnx file)');
+  if (typeof o !== 'object' || o === null)
+    throw new TypeError('InferenceEngine.open() takes an options object');
+  if (typeof o.modelPath !== 'string' || o.modelPath.length === 0)
+    throw new TypeError('modelPath must be a non-empty string (the .onnx file)');
   if (typeof o.layout !== 'string' || !(layouts as readonly string[]).includes(o.layout)) {
     throw new RangeError(`layout must be one of ${layouts.join(', ')}, got ${String(o.layout)}`);
   }
@@ -49,7 +52,9 @@ export function validateEngineOptions(o: Checked, layouts: readonly LayoutOption
 
 export function validateFault(spec: unknown): void {
   const f = spec as { kind?: unknown; count?: unknown };
-  if (typeof f !== 'object' || f === null) throw new TypeError('a fault spec is an object { kind, count? }');
-  if (!['crash', 'hang', 'error'].includes(f.kind as string)) throw new RangeError(`fault kind must be crash, hang or error, got ${String(f.kind)}`);
+  if (typeof f !== 'object' || f === null)
+    throw new TypeError('a fault spec is an object { kind, count? }');
+  if (!['crash', 'hang', 'error'].includes(f.kind as string))
+    throw new RangeError(`fault kind must be crash, hang or error, got ${String(f.kind)}`);
   if (f.count !== undefined) int('fault count', f.count, 1, 1_000_000);
 }

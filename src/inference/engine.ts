@@ -17,7 +17,7 @@ import { loadModel } from './model-loader.js';
 import { DEFAULT_MAX_DETECTIONS, nms } from './nms.js';
 import { TensorPool, type TensorSlot } from './tensor-pool.js';
 import type { WorkerHost } from './worker-host.js';
-import type { FaultSpec } from './worker-protocol.js';
+import type { FaultSpec, RecycledOutput } from './worker-protocol.js';
 import { validateEngineOptions, validateFault } from './engine-options.js';
 
 export type { FaultSpec } from './worker-protocol.js';
@@ -39,6 +39,8 @@ export interface EngineOptions {
   maxDetections?: number;
   /** Simulated worker failures; honoured only when ADELINE_TEST_FAULTS=1. */
   faultInjection?: FaultSpec | null;
+  /** Skip the model_loaded / model_imgsz_overridden log lines (`adeline model info`). */
+  quiet?: boolean;
 }
 
 /** A frame letterboxed into a pooled input tensor, with the transform back to frame pixels. */
@@ -57,7 +59,10 @@ export class PreparedInput {
 }
 
 export interface RawOutput {
-  /** The detection output, as float32. */
+  /**
+   * The detection output, as float32. decode() (or releaseOutput()) hands its buffer back to the
+   * worker for reuse; after that it is detached, so read it before.
+   */
   data: Float32Array;
   dims: number[];
   /** session.run time measured in the worker, milliseconds. */
@@ -69,6 +74,8 @@ export interface RawOutput {
   queueMs: number;
 }
 
+const MAX_RECYCLED = 4;
+const NO_RECYCLE: RecycledOutput[] = [];
 const faultsAllowed = (): boolean => process.env.ADELINE_TEST_FAULTS === '1';
 
 export class InferenceEngine {
@@ -79,6 +86,9 @@ export class InferenceEngine {
   private readonly fetch: string[];
   private readonly dims: number[];
   private probeBuffer: Float32Array | null = null;
+  /** Output buffers decoded and waiting to go back to the worker with the next run. */
+  private recycle: RecycledOutput[] = [];
+  private readonly released = new WeakSet<Float32Array>();
   private fault: FaultSpec | null = null;
   private closed = false;
 
@@ -102,6 +112,7 @@ export class InferenceEngine {
   static async open(opts: EngineOptions): Promise<InferenceEngine> {
     validateEngineOptions(opts, LAYOUT_OPTIONS);
     const { info, host } = await loadModel(opts);
+    if (opts.quiet) return new InferenceEngine(info, host, opts);
     const log = getLogger('inference');
     logEvent(log, 'model_loaded', `model ${info.name} loaded`, {
       model: info.path,
@@ -112,10 +123,15 @@ export class InferenceEngine {
       input: `${info.inputWidth}x${info.inputHeight}`,
     });
     if (!info.dynamicInput && (info.inputWidth !== opts.imgsz || info.inputHeight !== opts.imgsz)) {
-      logEvent(log, 'model_imgsz_overridden', `model ${info.name} has a fixed input size ${info.inputWidth}x${info.inputHeight}; models.imgsz ${opts.imgsz} is ignored`, {
-        model: info.path,
-        imgsz: opts.imgsz,
-      });
+      logEvent(
+        log,
+        'model_imgsz_overridden',
+        `model ${info.name} has a fixed input size ${info.inputWidth}x${info.inputHeight}; models.imgsz ${opts.imgsz} is ignored`,
+        {
+          model: info.path,
+          imgsz: opts.imgsz,
+        },
+      );
     }
     return new InferenceEngine(info, host, opts);
   }
@@ -147,16 +163,22 @@ export class InferenceEngine {
 
   /** Runs a prepared input in the worker; the tensor goes back to the pool either way. */
   async infer(input: PreparedInput, opts: { timeoutMs?: number } = {}): Promise<RawOutput> {
-    if (!(input instanceof PreparedInput)) throw new TypeError('infer() takes the PreparedInput returned by prepare()');
-    if (input.consumed) throw new TypeError('this PreparedInput was already inferred or released; prepare the frame again');
+    if (!(input instanceof PreparedInput))
+      throw new TypeError('infer() takes the PreparedInput returned by prepare()');
+    if (input.consumed)
+      throw new TypeError(
+        'this PreparedInput was already inferred or released; prepare the frame again',
+      );
     this.assertOpen();
     input.consumed = true;
     const timeoutMs = opts.timeoutMs ?? this.opts.inferTimeoutMs ?? 0;
-    if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0)) throw new RangeError(`timeoutMs must be a number >= 0, got ${timeoutMs}`);
+    if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0))
+      throw new RangeError(`timeoutMs must be a number >= 0, got ${timeoutMs}`);
     const outcome = await this.host.run({
       input: input.slot.data.buffer as ArrayBuffer,
       dims: this.dims,
       fetch: this.fetch,
+      recycle: this.recycler.take(),
       timeoutMs,
       ...this.nextFault(),
     });
@@ -177,51 +199,48 @@ export class InferenceEngine {
     };
   }
 
-  /** Decodes, applies NMS and maps the boxes to source-frame pixels. */
+  /**
+   * Decodes, applies NMS and maps the boxes to source-frame pixels. Then hands the output buffer
+   * back to the worker (see RawOutput.data): each RawOutput decodes once.
+   */
   decode(raw: RawOutput, input: PreparedInput): Detection[] {
-    const { layout, numClasses } = this.info;
-    const c = this.candidates;
-    const conf = this.opts.confidence;
-    const d = raw.dims;
-    if (d.length !== 3) throw new RangeError(`decode() expects a rank-3 output, got [${d.join(', ')}]`);
-    if (layout === 'yolov8') decodeYolov8(raw.data, d[1]! - 4, d[2]!, conf, c);
-    else if (layout === 'end2end') decodeEnd2end(raw.data, d[1]!, d[2]!, conf, c);
-    else decodeYolov5(raw.data, numClasses ?? d[2]! - 5, d[1]!, conf, c, this.grid);
-    const max = this.opts.maxDetections ?? DEFAULT_MAX_DETECTIONS;
-    if (layout === 'end2end') {
-      c.keptCount = Math.min(c.count, max);
-      for (let i = 0; i < c.keptCount; i++) c.kept[i] = i;
-    } else nms(c, this.opts.iouThreshold, max);
-    const t = input.transform;
-    const names = this.info.classNames;
-    const dets: Detection[] = [];
-    for (let k = 0; k < c.keptCount; k++) {
-      const i = c.kept[k]!;
-      const b = i * 4;
-      const box = mapBoxToFrame(t, c.boxes[b]!, c.boxes[b + 1]!, c.boxes[b + 2]!, c.boxes[b + 3]!);
-      if (box.x2 <= box.x1 || box.y2 <= box.y1) continue;
-      const classId = c.classes[i]!;
-      dets.push({ classId, className: className(names, classId), confidence: c.scores[i]!, box });
+    if (this.recycler.has(raw.data)) {
+      throw new TypeError('this RawOutput was already decoded or released; infer the frame again');
     }
-    return dets;
+    try {
+      return this.decoder.decode(raw.data, raw.dims, input.transform);
+    } finally {
+      this.recycler.release(raw.data);
+    }
   }
+
+  /** Hands an output that will not be decoded back to the worker for reuse. Idempotent. */
+  releaseOutput(raw: RawOutput): void {
+    this.recycler.release(raw.data);
+  }
+
 
   /** One inference on a blank input; resolves with its duration in the worker, milliseconds. */
   async probe(opts: { timeoutMs?: number } = {}): Promise<number> {
     this.assertOpen();
     const n = 3 * this.info.inputWidth * this.info.inputHeight;
-    const buf = this.probeBuffer && this.probeBuffer.length === n ? this.probeBuffer : new Float32Array(n).fill(PAD_VALUE);
+    const buf =
+      this.probeBuffer && this.probeBuffer.length === n
+        ? this.probeBuffer
+        : new Float32Array(n).fill(PAD_VALUE);
     this.probeBuffer = null;
     const outcome = await this.host.run({
       input: buf.buffer as ArrayBuffer,
       dims: this.dims,
       fetch: this.fetch,
+      recycle: this.recycler.take(),
       timeoutMs: opts.timeoutMs ?? this.opts.inferTimeoutMs ?? 0,
       ...this.nextFault(),
     });
     const back = outcome.ok ? outcome.result.input : outcome.input;
     if (back) this.probeBuffer = new Float32Array(back);
     if (!outcome.ok) throw outcome.error;
+    this.recycler.release(outcome.result.outputs[0]!.data);
     return outcome.result.endMs - outcome.result.startMs;
   }
 
@@ -231,7 +250,11 @@ export class InferenceEngine {
     try {
       await this.host.restart('requested');
     } catch (err) {
-      throw new AdelineError('ADELINE_ERR_WORKER_CRASHED', `the inference worker could not be restarted: ${(err as Error).message}`, { cause: err });
+      throw new AdelineError(
+        'ADELINE_ERR_WORKER_CRASHED',
+        `the inference worker could not be restarted: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 
@@ -244,7 +267,8 @@ export class InferenceEngine {
 
   /** Test hook: makes the next runs crash the worker, hang, or fail (ADELINE_TEST_FAULTS=1 only). */
   setFault(spec: FaultSpec | null): void {
-    if (!faultsAllowed()) throw new Error('fault injection needs ADELINE_TEST_FAULTS=1 in the environment');
+    if (!faultsAllowed())
+      throw new Error('fault injection needs ADELINE_TEST_FAULTS=1 in the environment');
     if (spec) validateFault(spec);
     this.fault = spec ? { ...spec } : null;
   }
@@ -260,6 +284,10 @@ export class InferenceEngine {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new AdelineError('ADELINE_ERR_INFERENCE', `the inference engine for ${this.info.name} is closed`);
+    if (this.closed)
+      throw new AdelineError(
+        'ADELINE_ERR_INFERENCE',
+        `the inference engine for ${this.info.name} is closed`,
+      );
   }
 }

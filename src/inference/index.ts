@@ -1,7 +1,19 @@
 /** The inference module's public API (docs/models.md). Only this folder imports onnxruntime-node. */
-export { InferenceEngine, PreparedInput, type EngineOptions, type RawOutput, type FaultSpec } from './engine.js';
+export {
+  InferenceEngine,
+  PreparedInput,
+  type EngineOptions,
+  type RawOutput,
+  type FaultSpec,
+} from './engine.js';
 export type { ModelInfo, OutputInfo } from './model-info.js';
 export { formatModelInfo } from './model-info-format.js';
 export { inspectModelFile, type InspectOptions } from './inspect.js';
 export { LAYOUT_OPTIONS, type Layout, type LayoutOption } from './layout.js';
-export { Letterboxer, letterboxGeometry, mapBoxToFrame, PAD_VALUE, type LetterboxTransform } from './letterbox.js';
+export {
+  Letterboxer,
+  letterboxGeometry,
+  mapBoxToFrame,
+  PAD_VALUE,
+  type LetterboxTransform,
+} from './letterbox.js';

@@ -11,7 +11,10 @@ export interface InspectOptions {
   intraOpThreads?: number;
 }
 
-export async function inspectModelFile(path: string, opts: InspectOptions = {}): Promise<ModelInfo> {
+export async function inspectModelFile(
+  path: string,
+  opts: InspectOptions = {},
+): Promise<ModelInfo> {
   const engine = await InferenceEngine.open({
     modelPath: path,
     layout: opts.layout ?? 'auto',
@@ -21,6 +24,7 @@ export async function inspectModelFile(path: string, opts: InspectOptions = {}):
     confidence: 0.25,
     iouThreshold: 0.45,
     poolSize: 1,
+    quiet: true,
   });
   try {
     return engine.info;

@@ -63,10 +63,17 @@ interface AxisTable {
   i0: Int32Array;
   i1: Int32Array;
   w: Float32Array;
+  /** Same size, no scaling: destination d reads source d. */
+  identity: boolean;
 }
 
 function axisTable(srcLen: number, dstLen: number): AxisTable {
-  const t: AxisTable = { i0: new Int32Array(dstLen), i1: new Int32Array(dstLen), w: new Float32Array(dstLen) };
+  const t: AxisTable = {
+    i0: new Int32Array(dstLen),
+    i1: new Int32Array(dstLen),
+    w: new Float32Array(dstLen),
+    identity: srcLen === dstLen,
+  };
   const ratio = srcLen / dstLen;
   for (let d = 0; d < dstLen; d++) {
     let s = (d + 0.5) * ratio - 0.5;
@@ -85,19 +92,28 @@ function axisTable(srcLen: number, dstLen: number): AxisTable {
 }
 
 function checkDims(data: Uint8Array, width: number, height: number): void {
-  if (!(data instanceof Uint8Array)) throw new TypeError('frame data must be a Uint8Array of RGB24 pixels');
+  if (!(data instanceof Uint8Array))
+    throw new TypeError('frame data must be a Uint8Array of RGB24 pixels');
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new RangeError(`frame size must be positive integers, got ${width}x${height}`);
   }
   if (data.length < width * height * 3) {
-    throw new RangeError(`frame data holds ${data.length} bytes; ${width}x${height} RGB24 needs ${width * height * 3}`);
+    throw new RangeError(
+      `frame data holds ${data.length} bytes; ${width}x${height} RGB24 needs ${width * height * 3}`,
+    );
   }
 }
 
 function checkRoi(roi: Roi, width: number, height: number): void {
   const { x1, y1, x2, y2 } = roi;
   const ok =
-    [x1, y1, x2, y2].every((v) => Number.isInteger(v)) && x1 >= 0 && y1 >= 0 && x2 <= width && y2 <= height && x2 > x1 && y2 > y1;
+    [x1, y1, x2, y2].every((v) => Number.isInteger(v)) &&
+    x1 >= 0 &&
+    y1 >= 0 &&
+    x2 <= width &&
+    y2 <= height &&
+    x2 > x1 &&
+    y2 > y1;
   if (!ok) {
     throw new RangeError(
       `ROI ${x1},${y1},${x2},${y2} must be integers with 0 <= x1 < x2 <= ${width} and 0 <= y1 < y2 <= ${height} (x2/y2 exclusive)`,
@@ -115,17 +131,33 @@ export class Letterboxer {
     readonly inputWidth: number,
     readonly inputHeight: number,
   ) {
-    if (!Number.isInteger(inputWidth) || !Number.isInteger(inputHeight) || inputWidth <= 0 || inputHeight <= 0) {
-      throw new RangeError(`model input size must be positive integers, got ${inputWidth}x${inputHeight}`);
+    if (
+      !Number.isInteger(inputWidth) ||
+      !Number.isInteger(inputHeight) ||
+      inputWidth <= 0 ||
+      inputHeight <= 0
+    ) {
+      throw new RangeError(
+        `model input size must be positive integers, got ${inputWidth}x${inputHeight}`,
+      );
     }
   }
 
   /** Writes the letterboxed frame into `dst` (length 3·W·H) and returns its transform. */
-  run(data: Uint8Array, width: number, height: number, roi: Roi | null, dst: Float32Array): LetterboxTransform {
+  run(
+    data: Uint8Array,
+    width: number,
+    height: number,
+    roi: Roi | null,
+    dst: Float32Array,
+  ): LetterboxTransform {
     checkDims(data, width, height);
     const W = this.inputWidth;
     const H = this.inputHeight;
-    if (dst.length !== 3 * W * H) throw new RangeError(`destination tensor holds ${dst.length} floats; ${W}x${H} needs ${3 * W * H}`);
+    if (dst.length !== 3 * W * H)
+      throw new RangeError(
+        `destination tensor holds ${dst.length} floats; ${W}x${H} needs ${3 * W * H}`,
+      );
     if (roi) checkRoi(roi, width, height);
     const cx = roi ? roi.x1 : 0;
     const cy = roi ? roi.y1 : 0;
@@ -159,7 +191,15 @@ export class Letterboxer {
   }
 }
 
-function fillPadding(dst: Float32Array, W: number, H: number, px: number, py: number, rw: number, rh: number): void {
+function fillPadding(
+  dst: Float32Array,
+  W: number,
+  H: number,
+  px: number,
+  py: number,
+  rw: number,
+  rh: number,
+): void {
   const plane = W * H;
   for (let c = 0; c < 3; c++) {
     const base = c * plane;
@@ -189,33 +229,53 @@ function resizeBilinear(
   py: number,
 ): void {
   const plane = W * H;
+  const plane2 = 2 * plane;
   const rw = xs.w.length;
   const rh = ys.w.length;
   const stride = srcWidth * 3;
+  const identity = xs.identity && ys.identity;
   for (let dy = 0; dy < rh; dy++) {
     const r0 = (cropY + ys.i0[dy]!) * stride + cropX * 3;
     const r1 = (cropY + ys.i1[dy]!) * stride + cropX * 3;
     const fy = ys.w[dy]!;
     let o = (py + dy) * W + px;
+    if (identity) {
+      for (let dx = 0, a = r0; dx < rw; dx++, o++, a += 3) {
+        dst[o] = src[a]! * INV255;
+        dst[plane + o] = src[a + 1]! * INV255;
+        dst[plane2 + o] = src[a + 2]! * INV255;
+      }
+      continue;
+    }
     for (let dx = 0; dx < rw; dx++, o++) {
       const c0 = xs.i0[dx]! * 3;
       const c1 = xs.i1[dx]! * 3;
       const fx = xs.w[dx]!;
-      for (let c = 0; c < 3; c++) {
-        const a = src[r0 + c0 + c]!;
-        const b = src[r0 + c1 + c]!;
-        const d = src[r1 + c0 + c]!;
-        const e = src[r1 + c1 + c]!;
-        const top = a + (b - a) * fx;
-        const bot = d + (e - d) * fx;
-        dst[c * plane + o] = (top + (bot - top) * fy) * INV255;
-      }
+      const a = r0 + c0;
+      const b = r0 + c1;
+      const d = r1 + c0;
+      const e = r1 + c1;
+      let top = src[a]! + (src[b]! - src[a]!) * fx;
+      let bot = src[d]! + (src[e]! - src[d]!) * fx;
+      dst[o] = (top + (bot - top) * fy) * INV255;
+      top = src[a + 1]! + (src[b + 1]! - src[a + 1]!) * fx;
+      bot = src[d + 1]! + (src[e + 1]! - src[d + 1]!) * fx;
+      dst[plane + o] = (top + (bot - top) * fy) * INV255;
+      top = src[a + 2]! + (src[b + 2]! - src[a + 2]!) * fx;
+      bot = src[d + 2]! + (src[e + 2]! - src[d + 2]!) * fx;
+      dst[plane2 + o] = (top + (bot - top) * fy) * INV255;
     }
   }
 }
 
 /** Maps a box in model-input pixels to source-frame pixels, clipped to the crop. */
-export function mapBoxToFrame(t: LetterboxTransform, x1: number, y1: number, x2: number, y2: number): Box {
+export function mapBoxToFrame(
+  t: LetterboxTransform,
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+): Box {
   const minX = t.cropX;
   const minY = t.cropY;
   const maxX = t.cropX + t.cropWidth;

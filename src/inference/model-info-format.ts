@@ -24,9 +24,15 @@ export function formatModelInfo(info: ModelInfo): string {
   const lines: string[] = [];
   const opsets = info.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
   lines.push(`Model     ${info.path} (${size(info.fileBytes)})`);
-  lines.push(`Format    ONNX IR ${info.irVersion}${opsets ? `, opset ${opsets}` : ''}${info.producer ? `, producer ${info.producer}` : ''}`);
-  const sizeNote = info.dynamicInput ? `dynamic, run at ${info.inputWidth}x${info.inputHeight} (models.imgsz)` : `fixed ${info.inputWidth}x${info.inputHeight}`;
-  lines.push(`Input     ${info.inputName} ${info.inputType} ${shape(info.inputShape)} (${sizeNote})`);
+  lines.push(
+    `Format    ONNX IR ${info.irVersion}${opsets ? `, opset ${opsets}` : ''}${info.producer ? `, producer ${info.producer}` : ''}`,
+  );
+  const sizeNote = info.dynamicInput
+    ? `dynamic, run at ${info.inputWidth}x${info.inputHeight} (models.imgsz)`
+    : `fixed ${info.inputWidth}x${info.inputHeight}`;
+  lines.push(
+    `Input     ${info.inputName} ${info.inputType} ${shape(info.inputShape)} (${sizeNote})`,
+  );
   lines.push('Outputs');
   for (const o of info.outputs) {
     const concrete = o.dims.join(',') !== o.shape.join(',') ? ` = ${shape(o.dims)}` : '';
@@ -34,18 +40,29 @@ export function formatModelInfo(info: ModelInfo): string {
     lines.push(`  ${o.name} ${o.type} ${shape(o.shape)}${concrete}${mark}`);
   }
   const decode = info.gridDecode ? ', raw: grid/stride decoding applied' : '';
-  lines.push(`Layout    ${info.layout} (${info.layoutSource === 'config' ? 'set by models.layout' : 'detected'}${decode})`);
-  lines.push(`          ${LAYOUT_TEXT[info.layout]}; ${info.candidates} ${info.layout === 'end2end' ? 'rows' : 'candidates'} per frame`);
-  const from = { labels: 'labels file', metadata: 'model metadata', generated: 'generated, no names found' }[info.classNamesSource];
+  lines.push(
+    `Layout    ${info.layout} (${info.layoutSource === 'config' ? 'set by models.layout' : 'detected'}${decode})`,
+  );
+  lines.push(
+    `          ${LAYOUT_TEXT[info.layout]}; ${info.candidates} ${info.layout === 'end2end' ? 'rows' : 'candidates'} per frame`,
+  );
+  const from = {
+    labels: 'labels file',
+    metadata: 'model metadata',
+    generated: 'generated, no names found',
+  }[info.classNamesSource];
   const count = info.numClasses ?? info.classNames.length;
   lines.push(`Classes   ${count} (${from})`);
   const shown = info.classNames.slice(0, MAX_CLASSES_SHOWN).map((n, i) => `${i}: ${n}`);
-  for (let i = 0; i < shown.length; i += 6) lines.push(`          ${shown.slice(i, i + 6).join(', ')}`);
-  if (info.classNames.length > MAX_CLASSES_SHOWN) lines.push(`          ... and ${info.classNames.length - MAX_CLASSES_SHOWN} more`);
+  for (let i = 0; i < shown.length; i += 6)
+    lines.push(`          ${shown.slice(i, i + 6).join(', ')}`);
+  if (info.classNames.length > MAX_CLASSES_SHOWN)
+    lines.push(`          ... and ${info.classNames.length - MAX_CLASSES_SHOWN} more`);
   const meta = Object.entries(info.metadata).filter(([k]) => k !== 'names');
   if (meta.length > 0) {
     lines.push('Metadata');
-    for (const [k, v] of meta) lines.push(`  ${k}: ${v.length > 120 ? `${v.slice(0, 117)}...` : v}`);
+    for (const [k, v] of meta)
+      lines.push(`  ${k}: ${v.length > 120 ? `${v.slice(0, 117)}...` : v}`);
   }
   return lines.join('\n');
 }

@@ -57,9 +57,13 @@ const CHECK_HINT =
   'check it with `adeline model info FILE` or `python3 -c "import onnx; onnx.checker.check_model(\'FILE\')"`, and re-export it (Ultralytics: yolo export format=onnx)';
 
 export function formatError(path: string, why: string, cause?: unknown): AdelineError {
-  return new AdelineError('ADELINE_ERR_MODEL_FORMAT', `model ${path} is not a usable ONNX model: ${why}; ${CHECK_HINT.replaceAll('FILE', path)}`, {
-    cause,
-  });
+  return new AdelineError(
+    'ADELINE_ERR_MODEL_FORMAT',
+    `model ${path} is not a usable ONNX model: ${why}; ${CHECK_HINT.replaceAll('FILE', path)}`,
+    {
+      cause,
+    },
+  );
 }
 
 /** Checks that the model file exists and can be read; returns its size. */
@@ -68,20 +72,35 @@ export async function checkModelFile(path: string): Promise<number> {
   try {
     const st = await stat(path);
     if (st.isDirectory()) {
-      throw new AdelineError('ADELINE_ERR_MODEL_UNREADABLE', `model ${path} is a directory, not an .onnx file; point models.local_path (--model) at the file inside it`);
+      throw new AdelineError(
+        'ADELINE_ERR_MODEL_UNREADABLE',
+        `model ${path} is a directory, not an .onnx file; point models.local_path (--model) at the file inside it`,
+      );
     }
-    if (!st.isFile()) throw new AdelineError('ADELINE_ERR_MODEL_UNREADABLE', `model ${path} is not a regular file; point models.local_path (--model) at an .onnx file`);
+    if (!st.isFile())
+      throw new AdelineError(
+        'ADELINE_ERR_MODEL_UNREADABLE',
+        `model ${path} is not a regular file; point models.local_path (--model) at an .onnx file`,
+      );
     size = st.size;
     await access(path, constants.R_OK);
   } catch (err) {
     if (err instanceof AdelineError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new AdelineError('ADELINE_ERR_MODEL_NOT_FOUND', `model ${path} does not exist; set models.local_path (or --model) to an .onnx file`, { cause: err });
+      throw new AdelineError(
+        'ADELINE_ERR_MODEL_NOT_FOUND',
+        `model ${path} does not exist; set models.local_path (or --model) to an .onnx file`,
+        { cause: err },
+      );
     }
-    throw new AdelineError('ADELINE_ERR_MODEL_UNREADABLE', `model ${path} cannot be read (${code ?? 'error'}); check its permissions (chmod a+r) and the path`, {
-      cause: err,
-    });
+    throw new AdelineError(
+      'ADELINE_ERR_MODEL_UNREADABLE',
+      `model ${path} cannot be read (${code ?? 'error'}); check its permissions (chmod a+r) and the path`,
+      {
+        cause: err,
+      },
+    );
   }
   return size;
 }
@@ -93,9 +112,13 @@ export async function readModelHeader(path: string): Promise<OnnxHeader> {
   } catch (err) {
     if (err instanceof OnnxFormatError) throw formatError(path, err.message, err);
     const code = (err as NodeJS.ErrnoException).code;
-    throw new AdelineError('ADELINE_ERR_MODEL_UNREADABLE', `model ${path} cannot be read (${code ?? (err as Error).message}); check its permissions and the path`, {
-      cause: err,
-    });
+    throw new AdelineError(
+      'ADELINE_ERR_MODEL_UNREADABLE',
+      `model ${path} cannot be read (${code ?? (err as Error).message}); check its permissions and the path`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -111,19 +134,39 @@ export interface InputPlan {
 /** Picks the image input [1, 3, H, W]; symbolic H/W take `imgsz`. */
 export function planInput(path: string, inputs: readonly ValueInfo[], imgsz: number): InputPlan {
   if (inputs.length !== 1) {
-    throw formatError(path, `it has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}) but Adeline feeds one image tensor [1, 3, H, W]`);
+    throw formatError(
+      path,
+      `it has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}) but Adeline feeds one image tensor [1, 3, H, W]`,
+    );
   }
   const inp = inputs[0]!;
   if (inp.type !== 'float32') {
-    throw formatError(path, `input ${inp.name} is ${inp.type}; Adeline feeds float32 (export without half precision or int8 input)`);
+    throw formatError(
+      path,
+      `input ${inp.name} is ${inp.type}; Adeline feeds float32 (export without half precision or int8 input)`,
+    );
   }
   const s = inp.shape;
-  const fits = s.length === 4 && (s[0] === 1 || typeof s[0] === 'string') && (s[1] === 3 || typeof s[1] === 'string');
-  if (!fits) throw formatError(path, `input ${inp.name} has shape [${s.join(', ')}], not an RGB image [1, 3, H, W]`);
+  const fits =
+    s.length === 4 &&
+    (s[0] === 1 || typeof s[0] === 'string') &&
+    (s[1] === 3 || typeof s[1] === 'string');
+  if (!fits)
+    throw formatError(
+      path,
+      `input ${inp.name} has shape [${s.join(', ')}], not an RGB image [1, 3, H, W]`,
+    );
   const h = s[2];
   const w = s[3];
   const dynamic = typeof h !== 'number' || typeof w !== 'number' || h <= 0 || w <= 0;
-  return { name: inp.name, type: inp.type, shape: [...s], width: dynamic ? imgsz : w, height: dynamic ? imgsz : h, dynamic };
+  return {
+    name: inp.name,
+    type: inp.type,
+    shape: [...s],
+    width: dynamic ? imgsz : w,
+    height: dynamic ? imgsz : h,
+    dynamic,
+  };
 }
 
 export function modelName(path: string): string {

@@ -7,7 +7,15 @@ import { AdelineError } from '../domain/errors.js';
 import { loadLabelsFile, parseMetadataNames, resolveClassNames } from './class-names.js';
 import { detectLayout, type LayoutOption } from './layout.js';
 import { PAD_VALUE } from './letterbox.js';
-import { checkModelFile, formatError, modelName, planInput, readModelHeader, type ModelInfo, type OutputInfo } from './model-info.js';
+import {
+  checkModelFile,
+  formatError,
+  modelName,
+  planInput,
+  readModelHeader,
+  type ModelInfo,
+  type OutputInfo,
+} from './model-info.js';
 import { WorkerHost, WorkerLoadError } from './worker-host.js';
 
 export interface LoadOptions {
@@ -23,30 +31,67 @@ export interface LoadedModel {
   host: WorkerHost;
 }
 
-const NUMERIC_OUTPUT = new Set(['float32', 'float64', 'int32', 'int64', 'uint8', 'int8', 'uint16', 'int16', 'uint32', 'uint64']);
+const NUMERIC_OUTPUT = new Set([
+  'float32',
+  'float64',
+  'int32',
+  'int64',
+  'uint8',
+  'int8',
+  'uint16',
+  'int16',
+  'uint32',
+  'uint64',
+]);
 
 export async function loadModel(o: LoadOptions): Promise<LoadedModel> {
   const fileBytes = await checkModelFile(o.modelPath);
   const header = await readModelHeader(o.modelPath);
-  const labels = o.labelsFile === null ? null : { names: await loadLabelsFile(o.labelsFile), path: o.labelsFile };
+  const labels =
+    o.labelsFile === null
+      ? null
+      : { names: await loadLabelsFile(o.labelsFile), path: o.labelsFile };
   const host = new WorkerHost(o.modelPath, o.intraOpThreads);
   try {
     let ready;
     try {
       ready = await host.start();
     } catch (err) {
-      if (err instanceof WorkerLoadError) throw formatError(o.modelPath, `ONNX Runtime cannot load it (${err.message.split('\n')[0]})`, err);
-      throw err;
+      if (!(err instanceof WorkerLoadError)) throw err;
+      if (err.kind === 'load')
+        throw formatError(
+          o.modelPath,
+          `ONNX Runtime cannot load it (${err.message.split('\n')[0]})`,
+          err,
+        );
+      throw new AdelineError(
+        'ADELINE_ERR_WORKER_CRASHED',
+        `the inference worker could not start: ${err.message}`,
+        { cause: err },
+      );
     }
     const input = planInput(o.modelPath, ready.inputs, o.imgsz);
     for (const out of ready.outputs) {
       if (!NUMERIC_OUTPUT.has(out.type)) {
-        throw formatError(o.modelPath, `output ${out.name} is ${out.type}; Adeline reads float32 outputs (export without half precision)`);
+        throw formatError(
+          o.modelPath,
+          `output ${out.name} is ${out.type}; Adeline reads float32 outputs (export without half precision)`,
+        );
       }
     }
     const blank = new Float32Array(3 * input.width * input.height).fill(PAD_VALUE);
-    const warm = await host.run({ input: blank.buffer, dims: [1, 3, input.height, input.width], fetch: null, timeoutMs: 0 });
-    if (!warm.ok) throw formatError(o.modelPath, `a test inference at ${input.width}x${input.height} failed (${warm.error.message})`, warm.error);
+    const warm = await host.run({
+      input: blank.buffer,
+      dims: [1, 3, input.height, input.width],
+      fetch: null,
+      timeoutMs: 0,
+    });
+    if (!warm.ok)
+      throw formatError(
+        o.modelPath,
+        `a test inference at ${input.width}x${input.height} failed (${warm.error.message})`,
+        warm.error,
+      );
     const outputs: OutputInfo[] = ready.outputs.map((v, i) => ({
       name: v.name,
       type: v.type,

@@ -22,8 +22,13 @@ function iouAt(b: Float32Array, i: number, j: number): number {
 }
 
 /** Runs NMS; the kept indices land in `c.kept[0 .. c.keptCount)`, best first. Returns keptCount. */
-export function nms(c: Candidates, iouThreshold: number, maxDetections = DEFAULT_MAX_DETECTIONS): number {
-  if (!(iouThreshold >= 0 && iouThreshold <= 1)) throw new RangeError(`iouThreshold must be within 0..1, got ${iouThreshold}`);
+export function nms(
+  c: Candidates,
+  iouThreshold: number,
+  maxDetections = DEFAULT_MAX_DETECTIONS,
+): number {
+  if (!(iouThreshold >= 0 && iouThreshold <= 1))
+    throw new RangeError(`iouThreshold must be within 0..1, got ${iouThreshold}`);
   const n = c.count;
   const order = c.order;
   const scores = c.scores;

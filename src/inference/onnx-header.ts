@@ -65,7 +65,8 @@ class Cursor {
 
   bytes(): Uint8Array {
     const len = this.varint();
-    if (this.pos + len > this.buf.length) throw new OnnxFormatError('length-delimited field runs past its message');
+    if (this.pos + len > this.buf.length)
+      throw new OnnxFormatError('length-delimited field runs past its message');
     const out = this.buf.subarray(this.pos, this.pos + len);
     this.pos += len;
     return out;
@@ -145,7 +146,8 @@ export async function readOnnxHeader(path: string): Promise<OnnxHeader> {
       const [key, afterKey] = await fileVarint(fh, pos, size);
       const field = Math.floor(key / 8);
       const wire = key & 7;
-      if (field === 0 || field > 1000) throw new OnnxFormatError(`unexpected field number ${field} at byte ${pos}`);
+      if (field === 0 || field > 1000)
+        throw new OnnxFormatError(`unexpected field number ${field} at byte ${pos}`);
       pos = afterKey;
       if (wire === 0) {
         const [v, after] = await fileVarint(fh, pos, size);
@@ -155,10 +157,22 @@ export async function readOnnxHeader(path: string): Promise<OnnxHeader> {
       } else if (wire === 2) {
         const [len, after] = await fileVarint(fh, pos, size);
         pos = after;
-        if (pos + len > size) throw new OnnxFormatError(`field ${field} needs ${len} bytes but the file ends ${size - pos} bytes later (truncated?)`);
+        if (pos + len > size)
+          throw new OnnxFormatError(
+            `field ${field} needs ${len} bytes but the file ends ${size - pos} bytes later (truncated?)`,
+          );
         if (field === F_GRAPH) sawGraph = true;
-        else if ([F_PRODUCER_NAME, F_PRODUCER_VERSION, F_DOMAIN, F_OPSET_IMPORT, F_METADATA_PROPS].includes(field)) {
-          if (len > MAX_SMALL_FIELD) throw new OnnxFormatError(`field ${field} is implausibly large (${len} bytes)`);
+        else if (
+          [
+            F_PRODUCER_NAME,
+            F_PRODUCER_VERSION,
+            F_DOMAIN,
+            F_OPSET_IMPORT,
+            F_METADATA_PROPS,
+          ].includes(field)
+        ) {
+          if (len > MAX_SMALL_FIELD)
+            throw new OnnxFormatError(`field ${field} is implausibly large (${len} bytes)`);
           readSmallField(h, field, await fileBytes(fh, pos, len));
         }
         pos += len;
@@ -168,7 +182,8 @@ export async function readOnnxHeader(path: string): Promise<OnnxHeader> {
         throw new OnnxFormatError(`unsupported wire type ${wire} at byte ${pos}`);
       }
     }
-    if (pos !== size) throw new OnnxFormatError('the last field runs past the end of the file (truncated?)');
+    if (pos !== size)
+      throw new OnnxFormatError('the last field runs past the end of the file (truncated?)');
     if (!sawGraph) throw new OnnxFormatError('no graph (ModelProto field 7) found');
     if (h.irVersion <= 0) throw new OnnxFormatError('no ir_version (ModelProto field 1) found');
     return h;

@@ -15,7 +15,8 @@ export class TensorPool {
     readonly size: number,
     readonly length: number,
   ) {
-    if (!Number.isInteger(size) || size < 1 || size > 64) throw new RangeError(`poolSize must be an integer within 1..64, got ${size}`);
+    if (!Number.isInteger(size) || size < 1 || size > 64)
+      throw new RangeError(`poolSize must be an integer within 1..64, got ${size}`);
     for (let i = 0; i < size; i++) this.slots.push(new TensorSlot(new Float32Array(length)));
   }
 

@@ -12,22 +12,38 @@
 import { Worker } from 'node:worker_threads';
 import { AdelineError } from '../domain/errors.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
-import type { FaultKind, FromWorker, ReadyMessage, ResultMessage, ToWorker } from './worker-protocol.js';
+import type {
+  FaultKind,
+  FromWorker,
+  ReadyMessage,
+  RecycledOutput,
+  ResultMessage,
+  ToWorker,
+} from './worker-protocol.js';
 
-const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+const WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js',
+  import.meta.url,
+);
 const TERMINATE_WAIT_MS = 2000;
 
 export interface RunRequest {
   input: ArrayBuffer;
   dims: number[];
   fetch: string[] | null;
+  /** Decoded output buffers handed back to the worker with this run. */
+  recycle?: RecycledOutput[];
   timeoutMs: number;
   fault?: FaultKind;
 }
 
 export type RunOutcome =
   | { ok: true; result: ResultMessage; queueMs: number }
-  | { ok: false; error: AdelineError; /** The input buffer when the worker gave it back. */ input: ArrayBuffer | null };
+  | {
+      ok: false;
+      error: AdelineError;
+      /** The input buffer when the worker gave it back. */ input: ArrayBuffer | null;
+    };
 
 interface Pending {
   id: number;
@@ -40,8 +56,15 @@ interface Pending {
 
 type HostState = 'idle' | 'starting' | 'ready' | 'failed' | 'closed';
 
+/** The worker could not start: ONNX Runtime refused the model ('load') or the thread died ('crash'). */
 export class WorkerLoadError extends Error {
   override name = 'WorkerLoadError';
+  constructor(
+    message: string,
+    readonly kind: 'load' | 'crash' = 'crash',
+  ) {
+    super(message);
+  }
 }
 
 export class WorkerHost {
@@ -49,6 +72,7 @@ export class WorkerHost {
   private worker: Worker | null = null;
   private state: HostState = 'idle';
   private starting: Promise<ReadyMessage> | null = null;
+  private rejectStart: ((e: Error) => void) | null = null;
   private lastFailure = '';
   private queue: Pending[] = [];
   private inFlight: Pending | null = null;
@@ -61,12 +85,14 @@ export class WorkerHost {
 
   /** Starts a worker and loads the model; rejects with WorkerLoadError if ONNX Runtime cannot. */
   start(): Promise<ReadyMessage> {
-    if (this.state === 'closed') return Promise.reject(new WorkerLoadError('the inference engine is closed'));
+    if (this.state === 'closed')
+      return Promise.reject(new WorkerLoadError('the inference engine is closed'));
     if (this.starting) return this.starting;
     this.state = 'starting';
     const w = new Worker(WORKER_URL);
     this.worker = w;
     const p = new Promise<ReadyMessage>((resolve, reject) => {
+      this.rejectStart = reject;
       const onMessage = (msg: FromWorker): void => {
         if (msg.type === 'ready') {
           this.state = 'ready';
@@ -74,17 +100,24 @@ export class WorkerHost {
           this.pump();
         } else if (msg.type === 'load-failed') {
           this.fail(w, msg.message);
-          reject(new WorkerLoadError(msg.message));
+          reject(new WorkerLoadError(msg.message, 'load'));
         } else this.onResult(w, msg);
       };
       w.on('message', onMessage);
       w.on('error', (err) => this.onCrash(w, `worker error: ${err.message}`, reject));
       w.on('exit', (code) => this.onCrash(w, `worker exited with code ${code}`, reject));
-      w.postMessage({ type: 'init', modelPath: this.modelPath, intraOpThreads: this.intraOpThreads } satisfies ToWorker);
+      w.postMessage({
+        type: 'init',
+        modelPath: this.modelPath,
+        intraOpThreads: this.intraOpThreads,
+      } satisfies ToWorker);
     });
     this.starting = p;
     const clear = (): void => {
-      if (this.starting === p) this.starting = null;
+      if (this.starting === p) {
+        this.starting = null;
+        this.rejectStart = null;
+      }
     };
     p.then(clear, clear);
     return p;
@@ -94,10 +127,21 @@ export class WorkerHost {
   run(req: RunRequest): Promise<RunOutcome> {
     return new Promise((resolve) => {
       if (this.state === 'closed') {
-        resolve({ ok: false, error: new AdelineError('ADELINE_ERR_INFERENCE', 'the inference engine is closed'), input: req.input });
+        resolve({
+          ok: false,
+          error: new AdelineError('ADELINE_ERR_INFERENCE', 'the inference engine is closed'),
+          input: req.input,
+        });
         return;
       }
-      this.queue.push({ id: this.nextId++, req, enqueuedMs: performance.now(), dispatchedMs: 0, timer: null, resolve });
+      this.queue.push({
+        id: this.nextId++,
+        req,
+        enqueuedMs: performance.now(),
+        dispatchedMs: 0,
+        timer: null,
+        resolve,
+      });
       if (this.state === 'failed') this.retryStart();
       else this.pump();
     });
@@ -113,8 +157,14 @@ export class WorkerHost {
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    const err = new AdelineError('ADELINE_ERR_INFERENCE', 'the inference engine was closed before the run finished');
+    const err = new AdelineError(
+      'ADELINE_ERR_INFERENCE',
+      'the inference engine was closed before the run finished',
+    );
     this.rejectAll(err);
+    this.rejectStart?.(
+      new WorkerLoadError('the inference engine was closed while the worker was starting'),
+    );
     const w = this.worker;
     this.worker = null;
     if (w) await terminate(w);
@@ -127,9 +177,18 @@ export class WorkerHost {
     this.inFlight = p;
     p.dispatchedMs = performance.now();
     if (p.req.timeoutMs > 0) p.timer = setTimeout(() => this.onTimeout(p), p.req.timeoutMs);
-    const msg: ToWorker = { type: 'run', id: p.id, input: p.req.input, dims: p.req.dims, fetch: p.req.fetch };
+    // Buffers detached meanwhile (sent with a run that died with its worker) are skipped.
+    const recycle = (p.req.recycle ?? []).filter((r) => r.buffer.byteLength > 0);
+    const msg: ToWorker = {
+      type: 'run',
+      id: p.id,
+      input: p.req.input,
+      dims: p.req.dims,
+      fetch: p.req.fetch,
+      recycle,
+    };
     if (p.req.fault) msg.fault = p.req.fault;
-    this.worker.postMessage(msg, [p.req.input]);
+    this.worker.postMessage(msg, [p.req.input, ...recycle.map((r) => r.buffer)]);
   }
 
   private onResult(w: Worker, msg: FromWorker): void {
@@ -138,9 +197,13 @@ export class WorkerHost {
     if (!p || p.id !== msg.id) return;
     this.inFlight = null;
     if (p.timer) clearTimeout(p.timer);
-    if (msg.type === 'result') p.resolve({ ok: true, result: msg, queueMs: p.dispatchedMs - p.enqueuedMs });
+    if (msg.type === 'result')
+      p.resolve({ ok: true, result: msg, queueMs: p.dispatchedMs - p.enqueuedMs });
     else {
-      const error = new AdelineError('ADELINE_ERR_INFERENCE', `inference failed on model ${this.modelPath}: ${msg.message}`);
+      const error = new AdelineError(
+        'ADELINE_ERR_INFERENCE',
+        `inference failed on model ${this.modelPath}: ${msg.message}`,
+      );
       p.resolve({ ok: false, error, input: msg.input });
     }
     this.pump();
@@ -164,7 +227,10 @@ export class WorkerHost {
       rejectStart(new WorkerLoadError(why));
       return;
     }
-    const err = new AdelineError('ADELINE_ERR_WORKER_CRASHED', `the inference worker crashed (${why}); it is being restarted`);
+    const err = new AdelineError(
+      'ADELINE_ERR_WORKER_CRASHED',
+      `the inference worker crashed (${why}); it is being restarted`,
+    );
     this.rejectAll(err);
     this.replace(why);
   }
@@ -172,10 +238,15 @@ export class WorkerHost {
   private replace(reason: string): void {
     const old = this.worker;
     this.worker = null;
+    this.rejectStart?.(new WorkerLoadError(`the worker was replaced while starting (${reason})`));
+    this.rejectStart = null;
     this.starting = null;
     if (old) void terminate(old);
     this.restarts++;
-    logEvent(getLogger('inference'), 'worker_restarted', 'inference worker restarted', { reason, restarts: this.restarts });
+    logEvent(getLogger('inference'), 'worker_restarted', 'inference worker restarted', {
+      reason,
+      restarts: this.restarts,
+    });
     this.start().catch(() => undefined);
   }
 
@@ -186,13 +257,23 @@ export class WorkerHost {
     void terminate(w);
     // Runs queued while starting cannot be served by this worker.
     if (this.restarts > 0) {
-      this.rejectAll(new AdelineError('ADELINE_ERR_WORKER_CRASHED', `the inference worker could not be restarted: ${why}`));
+      this.rejectAll(
+        new AdelineError(
+          'ADELINE_ERR_WORKER_CRASHED',
+          `the inference worker could not be restarted: ${why}`,
+        ),
+      );
     }
   }
 
   private retryStart(): void {
     this.start().catch((err: Error) => {
-      this.rejectAll(new AdelineError('ADELINE_ERR_WORKER_CRASHED', `the inference worker could not be restarted: ${err.message || this.lastFailure}`));
+      this.rejectAll(
+        new AdelineError(
+          'ADELINE_ERR_WORKER_CRASHED',
+          `the inference worker could not be restarted: ${err.message || this.lastFailure}`,
+        ),
+      );
     });
   }
 

@@ -25,8 +25,15 @@ export interface RunMessage {
   dims: number[];
   /** Output names to compute; null for all of them. */
   fetch: string[] | null;
+  /** Output buffers the main thread is done with, for the worker to write later outputs into. */
+  recycle: RecycledOutput[];
   /** When set, the worker fails this run on purpose (test faults only). */
   fault?: FaultKind;
+}
+
+export interface RecycledOutput {
+  name: string;
+  buffer: ArrayBuffer;
 }
 
 export type ToWorker = InitMessage | RunMessage;

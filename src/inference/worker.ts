@@ -1,8 +1,11 @@
 /**
  * The inference worker (worker_threads). It owns the ONNX Runtime session: the main thread never
  * calls session.run, so its event loop stays free while a frame is inferred. Inputs arrive as
- * transferred ArrayBuffers and go back, with the outputs, transferred too. Runs are timed here,
- * in epoch milliseconds, so the main thread can tell queueing from inference.
+ * transferred ArrayBuffers and go back, with the outputs, transferred too. Output buffers the
+ * main thread has decoded come back with later runs, and ONNX Runtime writes into them
+ * (pre-allocated outputs), so steady-state inference allocates no tensor memory on either
+ * thread. Runs are timed here, in epoch milliseconds, so the main thread can tell queueing from
+ * inference.
  */
 import { parentPort } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -11,7 +14,13 @@ import type { FaultKind, FromWorker, RunMessage, ToWorker, ValueInfo } from './w
 const port = parentPort;
 if (!port) throw new Error('src/inference/worker.ts must run in a worker thread');
 
+/** Spare output buffers kept per output; more than this are dropped. */
+const MAX_SPARE_OUTPUTS = 4;
+
 let session: InferenceSession | null = null;
+const float32Outputs = new Set<string>();
+const lastDims = new Map<string, number[]>();
+const spare = new Map<string, ArrayBuffer[]>();
 
 function nowMs(): number {
   return performance.timeOrigin + performance.now();
@@ -22,7 +31,11 @@ function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
 }
 
 function describe(meta: readonly InferenceSession.ValueMetadata[]): ValueInfo[] {
-  return meta.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }));
+  return meta.map((m) =>
+    m.isTensor
+      ? { name: m.name, type: m.type, shape: [...m.shape] }
+      : { name: m.name, type: 'non-tensor', shape: [] },
+  );
 }
 
 async function init(modelPath: string, intraOpThreads: number): Promise<void> {
@@ -33,7 +46,13 @@ async function init(modelPath: string, intraOpThreads: number): Promise<void> {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
-    send({ type: 'ready', inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata) });
+    for (const m of session.outputMetadata)
+      if (m.isTensor && m.type === 'float32') float32Outputs.add(m.name);
+    send({
+      type: 'ready',
+      inputs: describe(session.inputMetadata),
+      outputs: describe(session.outputMetadata),
+    });
   } catch (err) {
     send({ type: 'load-failed', message: err instanceof Error ? err.message : String(err) });
   }
@@ -47,28 +66,62 @@ function injectFault(kind: FaultKind): void {
 
 function toFloat32(data: Tensor['data']): Float32Array {
   if (data instanceof Float32Array) return data;
-  if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float32Array.from(data, (v) => Number(v));
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array)
+    return Float32Array.from(data, (v) => Number(v));
   if (Array.isArray(data)) throw new Error('string outputs are not supported');
   return Float32Array.from(data as ArrayLike<number>);
 }
 
+/** A pre-allocated output tensor for `name` when a spare buffer of the right size is at hand. */
+function preallocated(name: string): Tensor | null {
+  const dims = lastDims.get(name);
+  const list = spare.get(name);
+  if (!dims || !list || !float32Outputs.has(name)) return null;
+  const bytes = dims.reduce((a, b) => a * b, 1) * 4;
+  while (list.length > 0) {
+    const buf = list.pop()!;
+    if (buf.byteLength === bytes) return new Tensor('float32', new Float32Array(buf), dims);
+  }
+  return null;
+}
+
 async function run(msg: RunMessage): Promise<void> {
+  for (const r of msg.recycle) {
+    let list = spare.get(r.name);
+    if (!list) spare.set(r.name, (list = []));
+    if (list.length < MAX_SPARE_OUTPUTS) list.push(r.buffer);
+  }
   const startMs = nowMs();
   try {
     if (!session) throw new Error('the model is not loaded');
     if (msg.fault) injectFault(msg.fault);
-    const feeds = { [session.inputNames[0]!]: new Tensor('float32', new Float32Array(msg.input), msg.dims) };
-    const result = msg.fetch ? await session.run(feeds, msg.fetch) : await session.run(feeds);
+    const feeds = {
+      [session.inputNames[0]!]: new Tensor('float32', new Float32Array(msg.input), msg.dims),
+    };
     const names = msg.fetch ?? session.outputNames;
+    const fetches: Record<string, Tensor | null> = {};
+    for (const name of names) fetches[name] = preallocated(name);
+    const result = await session.run(feeds, fetches);
     const outputs = names.map((name) => {
+      const given = fetches[name];
       const t = result[name] as Tensor;
-      return { name, data: toFloat32(t.data), dims: t.dims.map(Number) };
+      const dims = t.dims.map(Number);
+      lastDims.set(name, dims);
+      return { name, data: given ? (given.data as Float32Array) : toFloat32(t.data), dims };
     });
     const endMs = nowMs();
     const transfer = [...new Set([msg.input, ...outputs.map((o) => o.data.buffer as ArrayBuffer)])];
     send({ type: 'result', id: msg.id, input: msg.input, outputs, startMs, endMs }, transfer);
   } catch (err) {
-    send({ type: 'run-failed', id: msg.id, input: msg.input, message: err instanceof Error ? err.message : String(err) }, [msg.input]);
+    send(
+      {
+        type: 'run-failed',
+        id: msg.id,
+        input: msg.input,
+        message: err instanceof Error ? err.message : String(err),
+      },
+      [msg.input],
+    );
   }
 }
 

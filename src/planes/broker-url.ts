@@ -7,8 +7,7 @@ import type { AdelineConfig } from '../config/schema.js';
 export type MqttConfig = AdelineConfig['mqtt'];
 
 export type BrokerTarget =
-  | { kind: 'external'; url: string }
-  | { kind: 'embedded'; host: string; port: number };
+  { kind: 'external'; url: string } | { kind: 'embedded'; host: string; port: number };
 
 const SCHEMES = ['mqtt:', 'mqtts:', 'tcp:', 'tls:', 'ssl:', 'ws:', 'wss:'];
 
@@ -19,7 +18,9 @@ export function resolveBrokerUrl(cfg: MqttConfig): BrokerTarget {
     try {
       parsed = new URL(url);
     } catch {
-      throw new RangeError(`mqtt.broker.url "${redactUrl(url)}" is not a URL; use e.g. mqtt://broker:1883`);
+      throw new RangeError(
+        `mqtt.broker.url "${redactUrl(url)}" is not a URL; use e.g. mqtt://broker:1883`,
+      );
     }
     if (!SCHEMES.includes(parsed.protocol)) {
       throw new RangeError(
@@ -38,7 +39,8 @@ export function resolveBrokerUrl(cfg: MqttConfig): BrokerTarget {
 
 /** The URL a client uses to reach the embedded broker once it listens on `port`. */
 export function embeddedUrl(host: string, port: number): string {
-  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const h =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `mqtt://${h}:${port}`;
 }
 

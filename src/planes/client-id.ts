@@ -22,7 +22,9 @@ export function buildClientId(prefix: string, role: string, parts: ClientIdParts
     throw new RangeError(`client id prefix "${prefix}" must be 1–40 letters, digits, _ or -`);
   }
   if (!/^[a-z][a-z0-9_-]{0,15}$/.test(role)) {
-    throw new RangeError(`client id role "${role}" must be 1–16 lower-case letters, digits, _ or -`);
+    throw new RangeError(
+      `client id role "${role}" must be 1–16 lower-case letters, digits, _ or -`,
+    );
   }
   const host = sanitiseHost(parts.host ?? hostname());
   const pid = parts.pid ?? process.pid;

@@ -32,7 +32,11 @@ export function isProtocolRefusal(err: unknown): boolean {
   return typeof code === 'number' && PROTOCOL_CODES.has(code);
 }
 
-export function classifyConnectError(err: unknown, url: string, protocolVersion: 4 | 5): AdelineError {
+export function classifyConnectError(
+  err: unknown,
+  url: string,
+  protocolVersion: 4 | 5,
+): AdelineError {
   const where = redactUrl(url);
   const code = codeOf(err);
   const text = err instanceof Error ? err.message : String(err);
@@ -46,9 +50,16 @@ export function classifyConnectError(err: unknown, url: string, protocolVersion:
         { cause: err, details },
       );
     }
-    return new AdelineError('ADELINE_ERR_MQTT_CONNECT', `MQTT broker ${where} refused the connection (${text}, reason code ${code})`, { cause: err, details });
+    return new AdelineError(
+      'ADELINE_ERR_MQTT_CONNECT',
+      `MQTT broker ${where} refused the connection (${text}, reason code ${code})`,
+      { cause: err, details },
+    );
   }
-  if (typeof code === 'string' && /ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_UNKNOWN)/.test(code)) {
+  if (
+    typeof code === 'string' &&
+    /ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_UNKNOWN)/.test(code)
+  ) {
     return new AdelineError(
       'ADELINE_ERR_MQTT_AUTH',
       `MQTT broker ${where} rejected the client certificate (${code}); check mqtt.tls.cert_file and mqtt.tls.key_file`,
@@ -62,11 +73,22 @@ export function classifyConnectError(err: unknown, url: string, protocolVersion:
       { cause: err, details },
     );
   }
+  if (text === 'connack timeout') {
+    return new AdelineError(
+      'ADELINE_ERR_MQTT_CONNECT',
+      `MQTT broker ${where} accepted the connection but sent no CONNACK within mqtt.connect_timeout_ms; is it an MQTT broker, and does it expect TLS (mqtts://)?`,
+      { cause: err, details },
+    );
+  }
   const hint =
     code === 'ECONNREFUSED'
       ? 'nothing listens there; start the broker or fix mqtt.broker.url/host/port'
       : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? 'the host name does not resolve; fix mqtt.broker.url/host'
-        : 'retrying with backoff';
-  return new AdelineError('ADELINE_ERR_MQTT_CONNECT', `MQTT broker ${where} cannot be reached (${text}); ${hint}`, { cause: err, details });
+        : 'check the address and the network';
+  return new AdelineError(
+    'ADELINE_ERR_MQTT_CONNECT',
+    `MQTT broker ${where} cannot be reached (${text}); ${hint}`,
+    { cause: err, details },
+  );
 }

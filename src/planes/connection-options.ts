@@ -30,12 +30,19 @@ function readPem(path: string | null, key: string): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new AdelineError('ADELINE_ERR_CONFIG', `mqtt.tls.${key} "${path}" cannot be read (${(err as Error).message}); fix the path or remove the key`, { cause: err });
+    throw new AdelineError(
+      'ADELINE_ERR_CONFIG',
+      `mqtt.tls.${key} "${path}" cannot be read (${(err as Error).message}); fix the path or remove the key`,
+      { cause: err },
+    );
   }
 }
 
 /** Username and password: env first, then config. */
-export function credentials(cfg: MqttConfig, env: NodeJS.ProcessEnv = process.env): { username?: string; password?: string } {
+export function credentials(
+  cfg: MqttConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): { username?: string; password?: string } {
   const username = env.MQTT_USERNAME || cfg.broker.username || undefined;
   const password = env.MQTT_PASSWORD || cfg.broker.password || undefined;
   return { username, password };
@@ -56,14 +63,22 @@ export function buildClientOptions(i: ClientOptionInputs): IClientOptions {
     ...credentials(cfg, i.env),
   };
   if (i.will) {
-    opts.will = { topic: i.will.topic, payload: Buffer.from(i.will.payload), qos: i.will.qos, retain: i.will.retain };
+    opts.will = {
+      topic: i.will.topic,
+      payload: Buffer.from(i.will.payload),
+      qos: i.will.qos,
+      retain: i.will.retain,
+    };
   }
   if (usesTls(i.url, cfg)) {
     const ca = readPem(cfg.tls.ca_file, 'ca_file');
     const cert = readPem(cfg.tls.cert_file, 'cert_file');
     const key = readPem(cfg.tls.key_file, 'key_file');
     if ((cert === undefined) !== (key === undefined)) {
-      throw new AdelineError('ADELINE_ERR_CONFIG', 'mqtt.tls.cert_file and mqtt.tls.key_file must be set together for mutual TLS');
+      throw new AdelineError(
+        'ADELINE_ERR_CONFIG',
+        'mqtt.tls.cert_file and mqtt.tls.key_file must be set together for mutual TLS',
+      );
     }
     Object.assign(opts, { ca, cert, key, rejectUnauthorized: cfg.tls.reject_unauthorized });
     if (/^mqtt:/i.test(i.url)) opts.protocol = 'mqtts';

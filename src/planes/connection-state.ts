@@ -50,7 +50,13 @@ export function describeState(s: ConnectionState): string {
 
 export function statusOf(
   s: ConnectionState,
-  v: { plane: string; clientId: string; broker: string; attempts: number; lastError: AdelineError | null },
+  v: {
+    plane: string;
+    clientId: string;
+    broker: string;
+    attempts: number;
+    lastError: AdelineError | null;
+  },
 ): ConnectionStatus {
   return {
     plane: v.plane,

@@ -7,6 +7,7 @@
 import type { ServiceController } from '../domain/control.js';
 import { AdelineError, describeError, errorTypeOf, isAdelineError } from '../domain/errors.js';
 import type { Component } from '../domain/lifecycle.js';
+import { connectionView, type PlaneHealthView } from './health-view.js';
 import { addMetric } from '../telemetry/metrics.js';
 import { ATTRS, SPANS } from '../telemetry/schema.js';
 import { recordSpanError, startSpan, withSpan } from '../telemetry/tracing.js';
@@ -62,7 +63,11 @@ export class ControlPlane implements Component {
       will: { topic: t.availability, payload: 'offline', qos: 1, retain: true },
     });
     this.out = new StatusPublisher(this.connection, o.mqtt);
-    this.ctx = { controller: o.controller, metricsTopic: t.metrics, publishMetrics: (msg) => this.out.publishMetrics(msg) };
+    this.ctx = {
+      controller: o.controller,
+      metricsTopic: t.metrics,
+      publishMetrics: (msg) => this.out.publishMetrics(msg),
+    };
     this.connection.onConnect(() => this.onConnect());
     this.connection.onMessage((topic, payload, props) => {
       if (topic === t.control_commands) this.enqueue(payload, props);
@@ -81,17 +86,30 @@ export class ControlPlane implements Component {
     this.queue.length = 0;
     if (this.draining) await settleWithin(this.draining, 2000);
     if (this.connection.isConnected()) {
-      await settleWithin(Promise.allSettled([this.out.status('disconnected'), this.out.availability('offline')]), 2000);
+      await settleWithin(
+        Promise.allSettled([this.out.status('disconnected'), this.out.availability('offline')]),
+        2000,
+      );
     }
     await this.out.settle(2000);
     await this.connection.stop();
+  }
+
+  /** For the mqtt_control health check (src/health/checks/mqtt-plane.ts, whenDisconnected: degraded). */
+  healthView(): PlaneHealthView {
+    return connectionView(this.connection);
   }
 
   private async onConnect(): Promise<void> {
     try {
       await this.connection.subscribe(this.o.mqtt.topics.control_commands, 1);
     } catch (err) {
-      this.log.failed('subscribe', isAdelineError(err) ? err : new AdelineError('ADELINE_ERR_MQTT_CONNECT', describeError(err)));
+      this.log.failed(
+        'subscribe',
+        isAdelineError(err)
+          ? err
+          : new AdelineError('ADELINE_ERR_MQTT_CONNECT', describeError(err)),
+      );
     }
     await Promise.allSettled([this.out.availability('online'), this.out.status('connected')]);
   }
@@ -99,7 +117,10 @@ export class ControlPlane implements Component {
   private enqueue(payload: Buffer, props: UserProperties | undefined): void {
     if (this.stopped) return;
     if (this.queue.length >= (this.o.maxPending ?? 1000)) {
-      const err = new AdelineError('ADELINE_ERR_COMMAND_BUSY', `${this.queue.length} commands are waiting; this one was refused, retry later`);
+      const err = new AdelineError(
+        'ADELINE_ERR_COMMAND_BUSY',
+        `${this.queue.length} commands are waiting; this one was refused, retry later`,
+      );
       this.count('invalid', err);
       this.out.reply(this.errorReply(err, undefined, undefined));
       return;
@@ -112,7 +133,10 @@ export class ControlPlane implements Component {
     for (let m = this.queue.shift(); m !== undefined; m = this.queue.shift()) {
       const span = startSpan(SPANS.command.name, {
         parent: extractContext(m.props),
-        attributes: { [ATTRS.messagingSystem.name]: 'mqtt', [ATTRS.messagingDestination.name]: this.o.mqtt.topics.control_commands },
+        attributes: {
+          [ATTRS.messagingSystem.name]: 'mqtt',
+          [ATTRS.messagingDestination.name]: this.o.mqtt.topics.control_commands,
+        },
       });
       await withSpan(span, () => this.handle(m.payload, span));
       span.end();
@@ -126,27 +150,51 @@ export class ControlPlane implements Component {
     try {
       cmd = parseCommand(payload);
     } catch (err) {
-      const e = err instanceof CommandRejected ? err : new CommandRejected('not_json', describeError(err));
-      return this.refuse(span, e, e.requestId, undefined, { reason: e.reason, bytes: payload.byteLength });
+      const e =
+        err instanceof CommandRejected ? err : new CommandRejected('not_json', describeError(err));
+      return this.refuse(span, e, e.requestId, undefined, {
+        reason: e.reason,
+        bytes: payload.byteLength,
+      });
     }
     span.setAttribute(ATTRS.command.name, cmd.name);
     if (!Object.hasOwn(COMMANDS, cmd.name)) {
-      const e = new AdelineError('ADELINE_ERR_COMMAND_UNKNOWN', `unknown command "${cmd.name}"; valid commands: ${VALID_COMMANDS.join(', ')}`);
+      const e = new AdelineError(
+        'ADELINE_ERR_COMMAND_UNKNOWN',
+        `unknown command "${cmd.name}"; valid commands: ${VALID_COMMANDS.join(', ')}`,
+      );
       return this.refuse(span, e, cmd.requestId, cmd.name, { reason: 'unknown_command' });
     }
     this.log.received(cmd.name, cmd.requestId);
     try {
       const ms = this.o.commandTimeoutMs ?? 10_000;
-      const outcome = await deadline(COMMANDS[cmd.name]!(this.ctx, cmd), ms, () => new AdelineError('ADELINE_ERR_COMMAND_FAILED', `command "${cmd.name}" did not finish within ${ms} ms`));
+      const outcome = await deadline(
+        COMMANDS[cmd.name]!(this.ctx, cmd),
+        ms,
+        () =>
+          new AdelineError(
+            'ADELINE_ERR_COMMAND_FAILED',
+            `command "${cmd.name}" did not finish within ${ms} ms`,
+          ),
+      );
       span.setAttribute(ATTRS.commandOutcome.name, 'ok');
       addMetric('commands', 1, { command: cmd.name, outcome: 'ok' });
-      const reply: StatusMessage = this.out.message(outcome.status, { command: cmd.name, ...idOf(cmd.requestId) });
+      const reply: StatusMessage = this.out.message(outcome.status, {
+        command: cmd.name,
+        ...idOf(cmd.requestId),
+      });
       if (outcome.result !== undefined) reply.result = outcome.result;
       this.out.reply(reply);
     } catch (err) {
       const e = isAdelineError(err)
         ? err
-        : new AdelineError(err instanceof RangeError || err instanceof TypeError ? 'ADELINE_ERR_COMMAND_INVALID' : 'ADELINE_ERR_COMMAND_FAILED', `command "${cmd.name}" failed: ${describeError(err)}`, { cause: err });
+        : new AdelineError(
+            err instanceof RangeError || err instanceof TypeError
+              ? 'ADELINE_ERR_COMMAND_INVALID'
+              : 'ADELINE_ERR_COMMAND_FAILED',
+            `command "${cmd.name}" failed: ${describeError(err)}`,
+            { cause: err },
+          );
       recordSpanError(span, e);
       span.setAttribute(ATTRS.commandOutcome.name, 'error');
       this.count(cmd.name, e);
@@ -155,7 +203,13 @@ export class ControlPlane implements Component {
     }
   }
 
-  private refuse(span: Span, e: AdelineError, requestId: string | number | undefined, name: string | undefined, fields: Record<string, unknown>): void {
+  private refuse(
+    span: Span,
+    e: AdelineError,
+    requestId: string | number | undefined,
+    name: string | undefined,
+    fields: Record<string, unknown>,
+  ): void {
     recordSpanError(span, e);
     span.setAttribute(ATTRS.commandOutcome.name, 'error');
     this.count('invalid', e);
@@ -163,7 +217,11 @@ export class ControlPlane implements Component {
     this.out.reply(this.errorReply(e, name, requestId));
   }
 
-  private errorReply(e: AdelineError, command: string | undefined, requestId: string | number | undefined): StatusMessage {
+  private errorReply(
+    e: AdelineError,
+    command: string | undefined,
+    requestId: string | number | undefined,
+  ): StatusMessage {
     return this.out.message('error', {
       ...(command === undefined ? {} : { command }),
       ...idOf(requestId),

@@ -39,7 +39,12 @@ function entry(d: Detection, stabilized: boolean): DetectionEntry {
   return e;
 }
 
-export function buildDetectionMessage(r: FrameResult, messageId: number, traceId: string | null, nowMs: number = Date.now()): DetectionMessage {
+export function buildDetectionMessage(
+  r: FrameResult,
+  messageId: number,
+  traceId: string | null,
+  nowMs: number = Date.now(),
+): DetectionMessage {
   const detections = r.detections.map((d) => entry(d, r.stabilized));
   const msg: DetectionMessage = {
     timestamp: isoUtc(nowMs),

@@ -17,7 +17,10 @@ export interface MetricsMessage {
 /** Non-finite numbers (NaN before the first frame) are published as 0, never as null. */
 const num = (v: number): number => (Number.isFinite(v) ? v : 0);
 
-export function buildMetricsMessage(s: MetricsSnapshot, nowMs: number = Date.now()): MetricsMessage {
+export function buildMetricsMessage(
+  s: MetricsSnapshot,
+  nowMs: number = Date.now(),
+): MetricsMessage {
   return {
     timestamp: isoUtc(nowMs),
     throughput_fps: num(s.throughputFps),

@@ -5,10 +5,14 @@
  */
 import { isAdelineError } from '../domain/errors.js';
 
-export type FailureReason = 'disconnected' | 'breaker_open' | 'timeout' | 'bulkhead_full' | 'spool_error' | 'error';
+export type FailureReason =
+  'disconnected' | 'breaker_open' | 'timeout' | 'bulkhead_full' | 'spool_error' | 'error';
 
 export function failureReason(err: unknown): FailureReason {
   if (isAdelineError(err)) {
+    const rejection = err.details?.rejection; // set by src/resilience/policies.ts
+    if (rejection === 'breaker_open' || rejection === 'bulkhead_full' || rejection === 'timeout')
+      return rejection;
     if (err.details?.reason === 'disconnected') return 'disconnected';
     if (err.code === 'ADELINE_ERR_SPOOL_IO') return 'spool_error';
   }

@@ -9,7 +9,7 @@ import { trace } from '@opentelemetry/api';
 import type { Spool, SpoolRecord } from '../resilience/types.js';
 import { describeError } from '../domain/errors.js';
 import { addMetric } from '../telemetry/metrics.js';
-import { getLogger, logEvent } from '../telemetry/logger.js';
+import { getLogger, type Logger, logEvent } from '../telemetry/logger.js';
 import { ATTRS, SPANS } from '../telemetry/schema.js';
 import { recordSpanError, startSpan, withSpan } from '../telemetry/tracing.js';
 import { LogBudget } from './log-budget.js';
@@ -25,7 +25,8 @@ export interface ReplayerOptions {
   intervalMs: number;
 }
 
-const log = getLogger('data-plane');
+/** Looked up per use, so a logger configured after import (configureLogger) is used. */
+const log = (): Logger => getLogger('data-plane');
 
 export class SpoolReplayer {
   private timer: NodeJS.Timeout | null = null;
@@ -44,7 +45,8 @@ export class SpoolReplayer {
 
   /** Starts a run unless one is going, the spool is empty or publishing is not possible. */
   kick(): void {
-    if (this.stopped || this.run !== null || this.o.spool.size() === 0 || !this.o.canPublish()) return;
+    if (this.stopped || this.run !== null || this.o.spool.size() === 0 || !this.o.canPublish())
+      return;
     this.run = this.drain().finally(() => {
       this.run = null;
     });
@@ -64,7 +66,9 @@ export class SpoolReplayer {
 
   private async drain(): Promise<void> {
     let replayed = 0;
-    logEvent(log, 'spool_replay_started', `replaying ${this.o.spool.size()} spooled messages`, { records: this.o.spool.size() });
+    logEvent(log(), 'spool_replay_started', `replaying ${this.o.spool.size()} spooled messages`, {
+      records: this.o.spool.size(),
+    });
     try {
       while (!this.stopped && this.o.canPublish()) {
         const rec = await this.o.spool.peek();
@@ -78,11 +82,19 @@ export class SpoolReplayer {
     } catch (err) {
       addMetric('mqttFailed', 1, { channel: 'replay', reason: failureReason(err) });
       if (this.budget.take() !== null) {
-        logEvent(log, 'publish_failed', `spool replay paused after ${replayed} messages: ${describeError(err)}; retrying later`, { replayed, remaining: this.o.spool.size() });
+        logEvent(
+          log(),
+          'publish_failed',
+          `spool replay paused after ${replayed} messages: ${describeError(err)}; retrying later`,
+          { replayed, remaining: this.o.spool.size() },
+        );
       }
       return;
     }
-    if (this.o.spool.size() === 0) logEvent(log, 'spool_replay_finished', `spool drained (${replayed} messages replayed)`, { replayed });
+    if (this.o.spool.size() === 0)
+      logEvent(log(), 'spool_replay_finished', `spool drained (${replayed} messages replayed)`, {
+        replayed,
+      });
   }
 
   private async replayOne(rec: SpoolRecord): Promise<void> {

@@ -32,6 +32,11 @@ export function statusOfPipeline(s: PipelineState): StatusValue {
   }
 }
 
-export function buildStatusMessage(status: StatusValue, clientId: string, extra: Omit<StatusMessage, 'status' | 'timestamp' | 'client_id'> = {}, nowMs: number = Date.now()): StatusMessage {
+export function buildStatusMessage(
+  status: StatusValue,
+  clientId: string,
+  extra: Omit<StatusMessage, 'status' | 'timestamp' | 'client_id'> = {},
+  nowMs: number = Date.now(),
+): StatusMessage {
   return { status, timestamp: isoUtc(nowMs), client_id: clientId, ...extra };
 }

@@ -6,7 +6,7 @@
  */
 import { isAdelineError } from '../domain/errors.js';
 import { addMetric } from '../telemetry/metrics.js';
-import { getLogger, logEvent } from '../telemetry/logger.js';
+import { getLogger, type Logger, logEvent } from '../telemetry/logger.js';
 import { settleWithin } from './async-utils.js';
 import type { MqttConfig } from './broker-url.js';
 import type { MqttConnection } from './connection.js';
@@ -16,7 +16,8 @@ import { injectUserProperties } from './trace-carrier.js';
 
 type Channel = 'status' | 'availability' | 'metrics';
 
-const log = getLogger('control-plane');
+/** Looked up per use, so a logger configured after import (configureLogger) is used. */
+const log = (): Logger => getLogger('control-plane');
 
 export class StatusPublisher {
   private readonly inflight = new Set<Promise<void>>();
@@ -26,18 +27,33 @@ export class StatusPublisher {
     private readonly cfg: MqttConfig,
   ) {}
 
-  message(status: StatusValue, extra: Omit<StatusMessage, 'status' | 'timestamp' | 'client_id'> = {}): StatusMessage {
+  message(
+    status: StatusValue,
+    extra: Omit<StatusMessage, 'status' | 'timestamp' | 'client_id'> = {},
+  ): StatusMessage {
     return buildStatusMessage(status, this.conn.clientId, extra);
   }
 
   /** A plain status message (connected, disconnected…), retained. Resolves when the broker has it. */
   status(s: StatusValue): Promise<boolean> {
-    return this.send('status', this.cfg.topics.control_status, JSON.stringify(this.message(s)), this.cfg.qos.control, true);
+    return this.send(
+      'status',
+      this.cfg.topics.control_status,
+      JSON.stringify(this.message(s)),
+      this.cfg.qos.control,
+      true,
+    );
   }
 
   /** A command reply; does not wait for the broker (replies stay in order anyway). */
   reply(msg: StatusMessage): void {
-    void this.send('status', this.cfg.topics.control_status, JSON.stringify(msg), this.cfg.qos.control, msg.status !== 'error');
+    void this.send(
+      'status',
+      this.cfg.topics.control_status,
+      JSON.stringify(msg),
+      this.cfg.qos.control,
+      msg.status !== 'error',
+    );
   }
 
   availability(v: 'online' | 'offline'): Promise<boolean> {
@@ -47,7 +63,8 @@ export class StatusPublisher {
   /** Rejects when the message could not be published (the command then gets an error reply). */
   async publishMetrics(msg: MetricsMessage): Promise<void> {
     const ok = await this.send('metrics', this.cfg.topics.metrics, JSON.stringify(msg), 0, false);
-    if (!ok) throw new Error(`the metrics message could not be published to ${this.cfg.topics.metrics}`);
+    if (!ok)
+      throw new Error(`the metrics message could not be published to ${this.cfg.topics.metrics}`);
   }
 
   /** Waits (at most ms) for publishes still in flight. */
@@ -55,7 +72,13 @@ export class StatusPublisher {
     await settleWithin(Promise.allSettled([...this.inflight]), ms);
   }
 
-  private send(channel: Channel, topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<boolean> {
+  private send(
+    channel: Channel,
+    topic: string,
+    payload: string,
+    qos: 0 | 1 | 2,
+    retain: boolean,
+  ): Promise<boolean> {
     const p = this.conn
       .publish(topic, payload, { qos, retain, userProperties: injectUserProperties() })
       .then(
@@ -64,9 +87,17 @@ export class StatusPublisher {
           return true;
         },
         (err: unknown) => {
-          const reason = isAdelineError(err) && typeof err.details?.reason === 'string' ? err.details.reason : 'error';
+          const reason =
+            isAdelineError(err) && typeof err.details?.reason === 'string'
+              ? err.details.reason
+              : 'error';
           addMetric('mqttFailed', 1, { channel, reason });
-          logEvent(log, 'mqtt_publish_failed', `could not publish to ${topic}: ${(err as Error).message}`, { channel, reason });
+          logEvent(
+            log(),
+            'mqtt_publish_failed',
+            `could not publish to ${topic}: ${(err as Error).message}`,
+            { channel, reason },
+          );
           return false;
         },
       );

@@ -4,8 +4,6 @@
  * the observer; rejections and timeouts surface as the caller's own error type.
  */
 import {
-  BulkheadPolicy,
-  CircuitBreakerPolicy,
   CircuitState,
   ConsecutiveBreaker,
   ExponentialBackoff,
@@ -20,6 +18,8 @@ import {
   retry,
   timeout,
   wrap,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
   type IDefaultPolicyContext,
   type IPolicy,
 } from 'cockatiel';
@@ -114,8 +114,11 @@ export class CockatielCallPolicy implements CallPolicy {
     // outermost policy when there is no breaker). Rejections are counted in execute().
     const counted = this.breaker ?? chain[0];
     counted?.onSuccess((e) => obs.onSuccess(s, e.duration));
-    counted?.onFailure((e) => obs.onFailure(s, 'error' in e.reason ? e.reason.error : e.reason.value, e.duration));
-    if (chain.length === 0) throw new RangeError(`policy ${s} has no bulkhead, breaker, retry or timeout`);
+    counted?.onFailure((e) =>
+      obs.onFailure(s, 'error' in e.reason ? e.reason.error : e.reason.value, e.duration),
+    );
+    if (chain.length === 0)
+      throw new RangeError(`policy ${s} has no bulkhead, breaker, retry or timeout`);
     this.policy = chain.length === 1 ? chain[0]! : wrap(...chain);
     if (this.breaker) obs.onCreated(s, 'closed');
   }
@@ -143,7 +146,8 @@ function validateLimits(opts: CallPolicyOptions): void {
   const check = (name: string, v: number | undefined, min: number) => {
     if (v === undefined) return;
     if (typeof v !== 'number') throw new TypeError(`${opts.service}: ${name} must be a number`);
-    if (!Number.isFinite(v) || v < min) throw new RangeError(`${opts.service}: ${name} must be >= ${min}, got ${v}`);
+    if (!Number.isFinite(v) || v < min)
+      throw new RangeError(`${opts.service}: ${name} must be >= ${min}, got ${v}`);
   };
   check('bulkhead.limit', opts.bulkhead?.limit, 1);
   check('bulkhead.queue', opts.bulkhead?.queue, 0);

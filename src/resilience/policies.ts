@@ -26,7 +26,9 @@ export function defaultObserver(): PolicyObserver {
 export function rejectionKindOf(err: unknown): RejectionKind | undefined {
   if (!(err instanceof AdelineError)) return undefined;
   const kind = err.details?.['rejection'];
-  return kind === 'breaker_open' || kind === 'bulkhead_full' || kind === 'timeout' ? kind : undefined;
+  return kind === 'breaker_open' || kind === 'bulkhead_full' || kind === 'timeout'
+    ? kind
+    : undefined;
 }
 
 /**

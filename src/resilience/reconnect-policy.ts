@@ -65,14 +65,21 @@ export class RetryForeverPolicy implements ReconnectPolicy {
     // The backoff timer is unref'd so that an abort never waits for it; this referenced
     // interval keeps the process alive while run() is in progress instead.
     const keepAlive = setInterval(() => {}, 2 ** 30);
-    const policy = retry(handleAll, { maxAttempts: Infinity, backoff: this.backoff }).dangerouslyUnref();
-    const subs = [
-      policy.onRetry((e) => this.retried(e.attempt, e.delay, 'error' in e ? e.error : e.value)),
-      policy.onGiveUp((e) => this.observer.onGiveUp(this.service, 'error' in e ? e.error : e.value)),
-    ];
+    const policy = retry(handleAll, {
+      maxAttempts: Infinity,
+      backoff: this.backoff,
+    }).dangerouslyUnref();
+    // Only an abort ends the loop. Its onGiveUp fires after the pending delay, so the give-up is
+    // reported here, when the abort happens.
+    const sub = policy.onRetry((e) =>
+      this.retried(e.attempt, e.delay, 'error' in e ? e.error : e.value),
+    );
     let onAbort = (): void => {};
     const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
+      onAbort = () => {
+        this.observer.onGiveUp(this.service, signal.reason);
+        reject(signal.reason);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
     });
     const running = policy.execute(({ attempt: retries }) => {
@@ -85,7 +92,7 @@ export class RetryForeverPolicy implements ReconnectPolicy {
       return await Promise.race([running, aborted]);
     } finally {
       signal.removeEventListener('abort', onAbort);
-      for (const s of subs) s.dispose();
+      sub.dispose();
       clearInterval(keepAlive);
       this.current = 0;
       this.lastLogAt = -Infinity;

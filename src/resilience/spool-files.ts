@@ -5,6 +5,7 @@
  */
 import { mkdir, open, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AdelineConfig } from '../config/schema.js';
 import { AdelineError } from '../domain/errors.js';
 
 const SEGMENT_RE = /^(\d{16})\.seg$/;
@@ -100,10 +101,14 @@ export function ioError(op: string, path: string, err: unknown): AdelineError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
   const fix = FIXES[code] ?? 'check spool.dir (permissions, free disk space)';
   const why = err instanceof Error ? err.message : String(err);
-  return new AdelineError('ADELINE_ERR_SPOOL_IO', `spool ${op} failed for ${path}: ${why}; ${fix}`, {
-    cause: err,
-    details: { path, op, errno: code },
-  });
+  return new AdelineError(
+    'ADELINE_ERR_SPOOL_IO',
+    `spool ${op} failed for ${path}: ${why}; ${fix}`,
+    {
+      cause: err,
+      details: { path, op, errno: code },
+    },
+  );
 }
 
 /** Runs an fs operation, turning its failure into ADELINE_ERR_SPOOL_IO. */
@@ -113,5 +118,20 @@ export async function io<T>(op: string, path: string, fn: () => Promise<T>): Pro
   } catch (err) {
     if (err instanceof AdelineError) throw err;
     throw ioError(op, path, err);
+  }
+}
+
+/** Checks the spool config at the API edge (it is normally validated by the config schema). */
+export function validateSpoolConfig(cfg: AdelineConfig['spool']): void {
+  if (typeof cfg?.dir !== 'string' || cfg.dir === '') {
+    throw new TypeError('spool.dir must be a non-empty string');
+  }
+  for (const k of ['max_bytes', 'segment_bytes', 'fsync_interval_ms'] as const) {
+    if (!Number.isSafeInteger(cfg[k]) || cfg[k] <= 0) {
+      throw new RangeError(`spool.${k} must be a positive integer, got ${cfg[k]}`);
+    }
+  }
+  if (!['always', 'interval', 'never'].includes(cfg.fsync)) {
+    throw new RangeError(`spool.fsync must be always, interval or never, got ${String(cfg.fsync)}`);
   }
 }

@@ -91,7 +91,8 @@ function classify(buf: Buffer, start: number, end: number): BadRegion['kind'] {
 
 /** Checks a record at the API edge: TypeError for wrong types, RangeError for bad values. */
 export function validateRecord(rec: unknown): asserts rec is SpoolRecord {
-  if (typeof rec !== 'object' || rec === null) throw new TypeError('spool record must be an object');
+  if (typeof rec !== 'object' || rec === null)
+    throw new TypeError('spool record must be an object');
   const r = rec as Record<string, unknown>;
   const str = (k: string, optional = false) => {
     if (optional && r[k] === undefined) return;
@@ -119,7 +120,16 @@ export function validateRecord(rec: unknown): asserts rec is SpoolRecord {
 /** Serialises a record into its frame. */
 export function encodeRecord(rec: SpoolRecord): Buffer {
   const { topic, payload, qos, sourceId, messageId, traceparent, tracestate, spooledAtMs } = rec;
-  const json = JSON.stringify({ topic, payload, qos, sourceId, messageId, traceparent, tracestate, spooledAtMs });
+  const json = JSON.stringify({
+    topic,
+    payload,
+    qos,
+    sourceId,
+    messageId,
+    traceparent,
+    tracestate,
+    spooledAtMs,
+  });
   return encodeFrame(Buffer.from(json, 'utf8'));
 }
 

@@ -100,7 +100,12 @@ export function telemetryObserver(opts: TelemetryObserverOptions = {}): PolicyOb
     onRetry(service, attempt, delayMs, error) {
       addMetric('retries', 1, { service });
       spanEvent(SPAN_EVENTS.retry, service, { [ATTRS.retryAttempt.name]: attempt });
-      const fields = { service, attempt, delay_ms: Math.round(delayMs), error: describeError(error) };
+      const fields = {
+        service,
+        attempt,
+        delay_ms: Math.round(delayMs),
+        error: describeError(error),
+      };
       logLimited('policy_retry', `${service}: retry ${attempt}`, fields);
     },
     onGiveUp(service, error) {

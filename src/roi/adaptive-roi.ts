@@ -21,7 +21,11 @@ export interface AdaptiveRoiParams {
  * Union box of the detections (min/max, truncated to integers as Python's int()), clipped to the
  * frame. Null when nothing of it lies inside the frame.
  */
-export function unionBox(detections: readonly Detection[], width: number, height: number): Roi | null {
+export function unionBox(
+  detections: readonly Detection[],
+  width: number,
+  height: number,
+): Roi | null {
   let x1 = Infinity;
   let y1 = Infinity;
   let x2 = -Infinity;
@@ -33,7 +37,12 @@ export function unionBox(detections: readonly Detection[], width: number, height
     y2 = Math.max(y2, d.box.y2);
   }
   const clip = (v: number, hi: number): number => Math.max(0, Math.min(hi, Math.trunc(v)));
-  const u = { x1: clip(x1, width), y1: clip(y1, height), x2: clip(x2, width), y2: clip(y2, height) };
+  const u = {
+    x1: clip(x1, width),
+    y1: clip(y1, height),
+    x2: clip(x2, width),
+    y2: clip(y2, height),
+  };
   return u.x2 > u.x1 && u.y2 > u.y1 ? u : null;
 }
 

@@ -26,7 +26,9 @@ export function fixedRoiPixels(f: FixedRoiFractions, width: number, height: numb
 }
 
 /** fixedRoiPixels with a cache keyed by frame shape (sources usually share one or two shapes). */
-export function createFixedRoiCache(f: FixedRoiFractions): (width: number, height: number) => Roi | null {
+export function createFixedRoiCache(
+  f: FixedRoiFractions,
+): (width: number, height: number) => Roi | null {
   const cache = new Map<string, Roi | null>();
   return (width, height) => {
     const key = `${width}x${height}`;

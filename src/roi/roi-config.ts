@@ -32,9 +32,12 @@ function inRange(name: string, v: number, lo: number, hi: number): void {
 /** Re-checks what the config schema guarantees, for callers that build the section by hand. */
 export function checkRoiConfig(cfg: RoiStrategyConfig, imgsz: number): void {
   if (!['none', 'fixed', 'adaptive'].includes(cfg.mode)) {
-    throw new RangeError(`roi_strategy.mode must be none, fixed or adaptive, got ${String(cfg.mode)}`);
+    throw new RangeError(
+      `roi_strategy.mode must be none, fixed or adaptive, got ${String(cfg.mode)}`,
+    );
   }
-  if (!Number.isInteger(imgsz) || imgsz < 1) throw new RangeError(`imgsz must be an integer >= 1, got ${imgsz}`);
+  if (!Number.isInteger(imgsz) || imgsz < 1)
+    throw new RangeError(`imgsz must be an integer >= 1, got ${imgsz}`);
   const a = cfg.adaptive;
   inRange('roi_strategy.adaptive.margin', a.margin, 0, 1);
   inRange('roi_strategy.adaptive.smoothing', a.smoothing, 0, 1);
@@ -49,7 +52,10 @@ export function checkRoiConfig(cfg: RoiStrategyConfig, imgsz: number): void {
     );
   }
   const f = cfg.fixed;
-  for (const k of ['x_min', 'y_min', 'x_max', 'y_max'] as const) inRange(`roi_strategy.fixed.${k}`, f[k], 0, 1);
-  if (f.x_min >= f.x_max) throw new RangeError(`roi_strategy.fixed.x_min (${f.x_min}) must be < x_max (${f.x_max})`);
-  if (f.y_min >= f.y_max) throw new RangeError(`roi_strategy.fixed.y_min (${f.y_min}) must be < y_max (${f.y_max})`);
+  for (const k of ['x_min', 'y_min', 'x_max', 'y_max'] as const)
+    inRange(`roi_strategy.fixed.${k}`, f[k], 0, 1);
+  if (f.x_min >= f.x_max)
+    throw new RangeError(`roi_strategy.fixed.x_min (${f.x_min}) must be < x_max (${f.x_max})`);
+  if (f.y_min >= f.y_max)
+    throw new RangeError(`roi_strategy.fixed.y_min (${f.y_min}) must be < y_max (${f.y_max})`);
 }

@@ -95,5 +95,11 @@ export function smoothRoi(prev: Roi, next: Roi, s: number, width: number, height
   };
   if (isSquare(r) && r.x1 >= 0 && r.y1 >= 0 && r.x2 <= width && r.y2 <= height) return r;
   const side = Math.max(r.x2 - r.x1, r.y2 - r.y1);
-  return squareAt(Math.floor((r.x1 + r.x2) / 2), Math.floor((r.y1 + r.y2) / 2), side, width, height);
+  return squareAt(
+    Math.floor((r.x1 + r.x2) / 2),
+    Math.floor((r.y1 + r.y2) / 2),
+    side,
+    width,
+    height,
+  );
 }

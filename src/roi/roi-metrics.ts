@@ -43,7 +43,16 @@ export function roiMetricsOf(
     enabled: o.enabled,
     crop_applied: true,
     crop_offset: [roi.x1, roi.y1],
-    roi: { x1: roi.x1, y1: roi.y1, x2: roi.x2, y2: roi.y2, width: w, height: h, area: w * h, is_square: w === h },
+    roi: {
+      x1: roi.x1,
+      y1: roi.y1,
+      x2: roi.x2,
+      y2: roi.y2,
+      width: w,
+      height: h,
+      area: w * h,
+      is_square: w === h,
+    },
     performance: {
       imgsz: o.publishedImgsz,
       size_multiple: Math.max(w, h) / o.imgsz,

@@ -50,7 +50,8 @@ export function createRoiStrategy(cfg: RoiStrategyConfig, imgsz: number): RoiStr
   const fixedRoi = createFixedRoiCache(cfg.fixed);
   const bySource = new Map<number, SourceRoi>();
   let enabled = mode !== 'none';
-  const showStats = mode === 'adaptive' ? a.show_statistics : mode === 'fixed' ? cfg.fixed.show_overlay : false;
+  const showStats =
+    mode === 'adaptive' ? a.show_statistics : mode === 'fixed' ? cfg.fixed.show_overlay : false;
 
   return {
     mode,
@@ -74,13 +75,15 @@ export function createRoiStrategy(cfg: RoiStrategyConfig, imgsz: number): RoiStr
       checkDetections(detections);
       if (mode !== 'adaptive') return;
       const prev = bySource.get(sourceId);
-      const prevRoi = prev !== undefined && prev.width === width && prev.height === height ? prev.roi : null;
+      const prevRoi =
+        prev !== undefined && prev.width === width && prev.height === height ? prev.roi : null;
       const roi = nextAdaptiveRoi(prevRoi, detections, width, height, params);
       if (roi === null) bySource.delete(sourceId);
       else bySource.set(sourceId, { roi: Object.freeze(roi), width, height });
     },
     setCropEnabled(on) {
-      if (typeof on !== 'boolean') throw new TypeError(`enabled must be a boolean, got ${typeof on}`);
+      if (typeof on !== 'boolean')
+        throw new TypeError(`enabled must be a boolean, got ${typeof on}`);
       if (mode !== 'adaptive') {
         throw new AdelineError(
           'ADELINE_ERR_COMMAND_NOT_APPLICABLE',

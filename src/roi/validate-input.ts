@@ -5,7 +5,8 @@
 import type { Detection } from '../domain/detection.js';
 
 export function checkSourceId(sourceId: number): void {
-  if (typeof sourceId !== 'number') throw new TypeError(`sourceId must be a number, got ${typeof sourceId}`);
+  if (typeof sourceId !== 'number')
+    throw new TypeError(`sourceId must be a number, got ${typeof sourceId}`);
   if (!Number.isInteger(sourceId) || sourceId < 0) {
     throw new RangeError(`sourceId must be an integer >= 0, got ${sourceId}`);
   }
@@ -33,10 +34,14 @@ export function checkDetections(detections: readonly Detection[]): void {
     }
     for (const k of ['x1', 'y1', 'x2', 'y2'] as const) {
       if (typeof b[k] !== 'number' || !Number.isFinite(b[k])) {
-        throw new RangeError(`detections[${i}].box.${k} must be a finite number, got ${String(b[k])}`);
+        throw new RangeError(
+          `detections[${i}].box.${k} must be a finite number, got ${String(b[k])}`,
+        );
       }
     }
-    if (b.x2 < b.x1) throw new RangeError(`detections[${i}].box.x2 (${b.x2}) must be >= box.x1 (${b.x1})`);
-    if (b.y2 < b.y1) throw new RangeError(`detections[${i}].box.y2 (${b.y2}) must be >= box.y1 (${b.y1})`);
+    if (b.x2 < b.x1)
+      throw new RangeError(`detections[${i}].box.x2 (${b.x2}) must be >= box.x1 (${b.x1})`);
+    if (b.y2 < b.y1)
+      throw new RangeError(`detections[${i}].box.y2 (${b.y2}) must be >= box.y1 (${b.y1})`);
   });
 }

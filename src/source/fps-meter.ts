@@ -9,7 +9,8 @@ export class FpsMeter {
     size = 128,
   ) {
     if (!(windowMs > 0)) throw new RangeError(`windowMs must be > 0, got ${windowMs}`);
-    if (!Number.isInteger(size) || size < 2) throw new RangeError(`size must be an integer >= 2, got ${size}`);
+    if (!Number.isInteger(size) || size < 2)
+      throw new RangeError(`size must be an integer >= 2, got ${size}`);
     this.stamps = new Float64Array(size);
   }
 

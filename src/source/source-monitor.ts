@@ -103,7 +103,8 @@ export class SourceMonitor {
     this.lastFrameAtMs = now;
     this.meter.mark(now);
     addMetric('framesRead', 1, this.labels);
-    if (this.state === 'stalled' || this.state === 'connecting' || this.state === 'reconnecting') this.check();
+    if (this.state === 'stalled' || this.state === 'connecting' || this.state === 'reconnecting')
+      this.check();
   }
 
   /** true while read frames wait for the consumer, false once it has taken them. */
@@ -169,14 +170,18 @@ export class SourceMonitor {
     if (this.paused) return 'paused';
     const now = this.now();
     const timeout = this.stallTimeoutMs();
-    if (this.readySinceMs !== null) return now - this.readySinceMs > timeout ? 'backpressured' : 'delivering';
+    if (this.readySinceMs !== null)
+      return now - this.readySinceMs > timeout ? 'backpressured' : 'delivering';
     const ref = Math.max(this.lastFrameAtMs ?? 0, this.activeSinceMs, this.unblockedAtMs);
     return now - ref > timeout ? 'stalled' : 'delivering';
   }
 
   private publishState(): void {
     for (const s of SOURCE_STATES) {
-      setGauge('sourceState', s === this.state ? 1 : 0, { source_id: this.opts.sourceId, state: s });
+      setGauge('sourceState', s === this.state ? 1 : 0, {
+        source_id: this.opts.sourceId,
+        state: s,
+      });
     }
   }
 
@@ -186,20 +191,35 @@ export class SourceMonitor {
       logEvent(log, 'source_opened', `source ${this.opts.sourceId} is delivering`, f);
     } else if (next === 'stalled') {
       const ms = Math.round(this.stallTimeoutMs());
-      logEvent(log, 'source_stalled', `source ${this.opts.sourceId} delivered no frame for ${ms} ms`, {
-        ...f,
-        stall_timeout_ms: ms,
-      });
+      logEvent(
+        log,
+        'source_stalled',
+        `source ${this.opts.sourceId} delivered no frame for ${ms} ms`,
+        {
+          ...f,
+          stall_timeout_ms: ms,
+        },
+      );
     } else if (next === 'ended') {
-      logEvent(log, 'source_ended', `source ${this.opts.sourceId} ended after ${this.framesRead} frames`, {
-        ...f,
-        frames_read: this.framesRead,
-      });
+      logEvent(
+        log,
+        'source_ended',
+        `source ${this.opts.sourceId} ended after ${this.framesRead} frames`,
+        {
+          ...f,
+          frames_read: this.framesRead,
+        },
+      );
     } else if (next === 'failed') {
-      logEvent(log, 'source_failed', `source ${this.opts.sourceId} failed: ${this.lastError ?? 'unknown error'}`, {
-        ...f,
-        error: this.lastError,
-      });
+      logEvent(
+        log,
+        'source_failed',
+        `source ${this.opts.sourceId} failed: ${this.lastError ?? 'unknown error'}`,
+        {
+          ...f,
+          error: this.lastError,
+        },
+      );
     }
   }
 }

@@ -31,7 +31,10 @@ export function classifySourceUrl(url: string, cwd = process.cwd()): ClassifiedS
   if (typeof url !== 'string') throw new TypeError('source url must be a string');
   const trimmed = url.trim();
   if (trimmed === '') {
-    throw new AdelineError('ADELINE_ERR_CONFIG', 'source url is empty; give a file path, a stream URL or synthetic:');
+    throw new AdelineError(
+      'ADELINE_ERR_CONFIG',
+      'source url is empty; give a file path, a stream URL or synthetic:',
+    );
   }
   const m = SCHEME.exec(trimmed);
   const scheme = m?.[1]?.toLowerCase();
@@ -51,9 +54,13 @@ export function classifySourceUrl(url: string, cwd = process.cwd()): ClassifiedS
     try {
       path = fileURLToPath(trimmed);
     } catch (err) {
-      throw new AdelineError('ADELINE_ERR_CONFIG', `source url "${trimmed}" is not a valid file: URL; use file:///absolute/path`, {
-        cause: err,
-      });
+      throw new AdelineError(
+        'ADELINE_ERR_CONFIG',
+        `source url "${trimmed}" is not a valid file: URL; use file:///absolute/path`,
+        {
+          cause: err,
+        },
+      );
     }
     return { kind: 'file', path, description: path };
   }

@@ -7,7 +7,15 @@ import type { StabilizationStats } from '../domain/control.js';
 import type { Detection } from '../domain/detection.js';
 import { matchTracks } from './match-tracks.js';
 import { checkStabilizationConfig, type StabilizationConfig } from './stabilization-config.js';
-import { hit, miss, newTrack, snapshot, toDetection, type Track, type TrackSnapshot } from './track.js';
+import {
+  hit,
+  miss,
+  newTrack,
+  snapshot,
+  toDetection,
+  type Track,
+  type TrackSnapshot,
+} from './track.js';
 import { checkDetections, checkSourceId } from './validate-input.js';
 
 export interface Stabilizer {
@@ -36,7 +44,14 @@ interface SourceState {
   removed: number;
 }
 
-const newState = (): SourceState => ({ tracks: [], nextId: 1, detected: 0, confirmed: 0, ignored: 0, removed: 0 });
+const newState = (): SourceState => ({
+  tracks: [],
+  nextId: 1,
+  detected: 0,
+  confirmed: 0,
+  ignored: 0,
+  removed: 0,
+});
 
 export function createStabilizer(cfg: StabilizationConfig): Stabilizer {
   checkStabilizationConfig(cfg);

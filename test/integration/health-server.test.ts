@@ -18,7 +18,12 @@ const check = (name: string, extra: Partial<HealthCheck> = {}): HealthCheck => (
   name,
   intervalMs: 60_000,
   ...extra,
-  run: () => Promise.resolve({ status: statuses.get(name) ?? 'healthy', message: `${name} says ${statuses.get(name) ?? 'healthy'}`, details: { n: 1 } }),
+  run: () =>
+    Promise.resolve({
+      status: statuses.get(name) ?? 'healthy',
+      message: `${name} says ${statuses.get(name) ?? 'healthy'}`,
+      details: { n: 1 },
+    }),
 });
 
 describe('HealthServer endpoints', function () {
@@ -31,7 +36,14 @@ describe('HealthServer endpoints', function () {
   const logs = captureLogs();
 
   async function startServer(opts: Partial<HealthServerOptions> = {}): Promise<HealthServer> {
-    const s = new HealthServer({ registry, host: '127.0.0.1', port: 0, logger: logs.logger, version: '9.9.9', ...opts });
+    const s = new HealthServer({
+      registry,
+      host: '127.0.0.1',
+      port: 0,
+      logger: logs.logger,
+      version: '9.9.9',
+      ...opts,
+    });
     await s.start();
     return s;
   }
@@ -47,7 +59,9 @@ describe('HealthServer endpoints', function () {
     registry.register(check('mqtt_data'));
     await registry.start();
     await registry.runNow();
-    server = await startServer({ metricsHandler: (req, res) => exporter.getMetricsRequestHandler(req, res) });
+    server = await startServer({
+      metricsHandler: (req, res) => exporter.getMetricsRequestHandler(req, res),
+    });
     base = `http://127.0.0.1:${server.port}`;
   });
   after(async () => {
@@ -89,8 +103,17 @@ describe('HealthServer endpoints', function () {
     const r = await fetch(`${base}/health/detailed`);
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('cache-control'), 'no-store');
-    const body = (await r.json()) as Record<string, unknown> & { checks: Record<string, Record<string, unknown>> };
-    assert.deepEqual(Object.keys(body).sort(), ['checks', 'shutting_down', 'status', 'timestamp', 'uptime_s', 'version']);
+    const body = (await r.json()) as Record<string, unknown> & {
+      checks: Record<string, Record<string, unknown>>;
+    };
+    assert.deepEqual(Object.keys(body).sort(), [
+      'checks',
+      'shutting_down',
+      'status',
+      'timestamp',
+      'uptime_s',
+      'version',
+    ]);
     assert.equal(body.status, 'degraded');
     assert.equal(body.version, '9.9.9');
     assert.ok(Math.abs((body.timestamp as number) - Date.now() / 1000) < 60);
@@ -111,7 +134,11 @@ describe('HealthServer endpoints', function () {
     assert.deepEqual(await live.json(), { status: 'healthy', checks: { loop: 'healthy' } });
     const ready = await fetch(`${base}/health/ready`);
     assert.equal(ready.status, 503);
-    assert.deepEqual(await ready.json(), { status: 'unhealthy', checks: { loop: 'healthy', mqtt_data: 'unhealthy' }, shutting_down: false });
+    assert.deepEqual(await ready.json(), {
+      status: 'unhealthy',
+      checks: { loop: 'healthy', mqtt_data: 'unhealthy' },
+      shutting_down: false,
+    });
   });
 
   it('keeps /health/ready at 200 when a check is only degraded', async () => {
@@ -144,8 +171,8 @@ describe('HealthServer endpoints', function () {
     const r = await fetch(`${base}/metrics`);
     assert.equal(r.status, 200);
     const text = await r.text();
-    assert.match(text, /adeline_health_status\{check="mqtt_data"\} 2/);
-    assert.match(text, /adeline_health_status\{check="loop"\} 0/);
+    assert.match(text, /adeline_health_status\{check="mqtt_data"[^}]*\} 2\n/);
+    assert.match(text, /adeline_health_status\{check="loop"[^}]*\} 0\n/);
   });
 
   it('answers an unknown path with a JSON 404 naming the path', async () => {
@@ -183,7 +210,11 @@ describe('HealthServer endpoints', function () {
       const text = await r.text();
       assert.deepEqual(JSON.parse(text), { error: 'internal_error' });
       assert.doesNotMatch(text, /secret|\.js:|at /);
-      assert.ok(logs.lines.some((l) => l.event === 'http_request_failed' && String(l.error).includes('secret')));
+      assert.ok(
+        logs.lines.some(
+          (l) => l.event === 'http_request_failed' && String(l.error).includes('secret'),
+        ),
+      );
     } finally {
       await s.stop();
     }
@@ -201,10 +232,16 @@ describe('HealthServer endpoints', function () {
   });
 
   it('serves /metrics on a second port when telemetry.metrics.port is set', async () => {
-    const s = await startServer({ metricsPort: 0, metricsHandler: (_req, res) => void res.end('# ok\n') });
+    const s = await startServer({
+      metricsPort: 0,
+      metricsHandler: (_req, res) => void res.end('# ok\n'),
+    });
     try {
       assert.ok(s.metricsPort !== null && s.metricsPort !== s.port);
-      assert.equal(await (await fetch(`http://127.0.0.1:${s.metricsPort}/metrics`)).text(), '# ok\n');
+      assert.equal(
+        await (await fetch(`http://127.0.0.1:${s.metricsPort}/metrics`)).text(),
+        '# ok\n',
+      );
       assert.equal((await fetch(`http://127.0.0.1:${s.metricsPort}/health`)).status, 404);
     } finally {
       await s.stop();
@@ -220,7 +257,10 @@ describe('HealthServer endpoints', function () {
       const s = new HealthServer({ registry, host: '127.0.0.1', port, logger: logs.logger });
       await assert.rejects(s.start(), (err: unknown) => {
         assert.ok(isAdelineError(err, 'ADELINE_ERR_HTTP_LISTEN'));
-        assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}: the address is in use.*health\\.port`));
+        assert.match(
+          err.message,
+          new RegExp(`127\\.0\\.0\\.1:${port}: the address is in use.*health\\.port`),
+        );
         return true;
       });
       await s.stop();
@@ -252,6 +292,9 @@ describe('HealthServer endpoints', function () {
     assert.throws(() => new HealthServer({ ...ok, host: '' }), TypeError);
     assert.throws(() => new HealthServer({ ...ok, registry: {} as never }), TypeError);
     assert.throws(() => new HealthServer({ ...ok, port: 9000, metricsPort: 9000 }), RangeError);
-    assert.throws(() => new HealthServer({ ...ok, headersTimeoutMs: 5000, requestTimeoutMs: 1000 }), RangeError);
+    assert.throws(
+      () => new HealthServer({ ...ok, headersTimeoutMs: 5000, requestTimeoutMs: 1000 }),
+      RangeError,
+    );
   });
 });

@@ -93,7 +93,10 @@ describe('ModelCheck', () => {
 
   it('is unhealthy when the probe does not answer within probeTimeoutMs, without a second probe', async () => {
     let release: (ms: number) => void = () => undefined;
-    const c = make({ probeTimeoutMs: 2000, probe: () => (probes++, new Promise<number>((r) => (release = r))) });
+    const c = make({
+      probeTimeoutMs: 2000,
+      probe: () => (probes++, new Promise<number>((r) => (release = r))),
+    });
     const first = c.run();
     await time.advance(2000);
     const r = await first;
@@ -120,8 +123,14 @@ describe('ModelCheck', () => {
 });
 
 describe('MqttPlaneCheck', () => {
-  const spool = (bytes: number, extra = {}) => ({ messages: bytes / 10, bytes, maxBytes: 1000, ...extra });
-  const run = (s: PlaneHealth, opts = {}) => new MqttPlaneCheck({ status: () => s, intervalMs: 1000, ...opts }).run();
+  const spool = (bytes: number, extra = {}) => ({
+    messages: bytes / 10,
+    bytes,
+    maxBytes: 1000,
+    ...extra,
+  });
+  const run = (s: PlaneHealth, opts = {}) =>
+    new MqttPlaneCheck({ status: () => s, intervalMs: 1000, ...opts }).run();
 
   it('is healthy when connected, also while replaying the spool', async () => {
     assert.equal((await run({ connection: 'connected', breaker: 'closed' })).status, 'healthy');
@@ -131,40 +140,68 @@ describe('MqttPlaneCheck', () => {
   });
 
   it('is degraded when the broker is down but the spool takes the messages', async () => {
-    const r = await run({ connection: 'reconnecting', lastError: 'ECONNREFUSED', spool: spool(100) });
+    const r = await run({
+      connection: 'reconnecting',
+      lastError: 'ECONNREFUSED',
+      spool: spool(100),
+    });
     assert.equal(r.status, 'degraded');
     assert.match(r.message, /broker reconnecting: ECONNREFUSED; spooling/);
-    assert.equal((await run({ connection: 'connected', breaker: 'open', spool: spool(0) })).status, 'degraded');
+    assert.equal(
+      (await run({ connection: 'connected', breaker: 'open', spool: spool(0) })).status,
+      'degraded',
+    );
   });
 
   it('is degraded when the spool is full', async () => {
     const r = await run({ connection: 'disconnected', spool: spool(1000) });
     assert.equal(r.status, 'degraded');
     assert.match(r.message, /spool full/);
-    assert.equal((await run({ connection: 'connected', spool: spool(10, { full: true }) })).status, 'degraded');
+    assert.equal(
+      (await run({ connection: 'connected', spool: spool(10, { full: true }) })).status,
+      'degraded',
+    );
   });
 
   it('is unhealthy with the broker message when the credentials are refused', async () => {
-    const r = await run({ connection: 'auth_failed', lastError: 'Not authorized', spool: spool(0) });
+    const r = await run({
+      connection: 'auth_failed',
+      lastError: 'Not authorized',
+      spool: spool(0),
+    });
     assert.equal(r.status, 'unhealthy');
     assert.match(r.message, /refused the credentials: Not authorized/);
   });
 
   it('reports whenDisconnected when nothing spools', async () => {
     assert.equal((await run({ connection: 'disconnected' })).status, 'unhealthy');
-    const ctl = await run({ connection: 'disconnected' }, { name: 'mqtt_control', whenDisconnected: 'degraded' });
+    const ctl = await run(
+      { connection: 'disconnected' },
+      { name: 'mqtt_control', whenDisconnected: 'degraded' },
+    );
     assert.equal(ctl.status, 'degraded');
   });
 
   it('rejects a bad whenDisconnected and a missing getter', () => {
-    assert.throws(() => new MqttPlaneCheck({ status: () => ({ connection: 'connected' }), intervalMs: 1, whenDisconnected: 'ok' as never }), RangeError);
+    assert.throws(
+      () =>
+        new MqttPlaneCheck({
+          status: () => ({ connection: 'connected' }),
+          intervalMs: 1,
+          whenDisconnected: 'ok' as never,
+        }),
+      RangeError,
+    );
     assert.throws(() => new MqttPlaneCheck({ status: 'x' as never, intervalMs: 1 }), TypeError);
   });
 });
 
 describe('SourceCheck', () => {
   const now = 100_000;
-  const st = (state: SourceHealthStatus['state'], extra: Partial<SourceHealthStatus> = {}): SourceHealthStatus => ({
+  const st = (
+    state: SourceHealthStatus['state'],
+    extra: Partial<SourceHealthStatus> = {},
+  ): SourceHealthStatus => ({
     state,
     sinceMs: now - 1000,
     framesRead: 42,
@@ -173,7 +210,13 @@ describe('SourceCheck', () => {
     ...extra,
   });
   const run = (s: SourceHealthStatus, stallAfterMs?: () => number | null) =>
-    new SourceCheck({ sourceId: 3, status: () => s, intervalMs: 1000, now: () => now, stallAfterMs }).run();
+    new SourceCheck({
+      sourceId: 3,
+      status: () => s,
+      intervalMs: 1000,
+      now: () => now,
+      stallAfterMs,
+    }).run();
 
   it('maps each source state to healthy, degraded or unhealthy', async () => {
     const expect = {
@@ -200,14 +243,22 @@ describe('SourceCheck', () => {
   });
 
   it('calls a delivering source stalled when its last frame is older than stallAfterMs', async () => {
-    assert.equal((await run(st('delivering', { lastFrameAtMs: now - 2000 }), () => 2000)).status, 'healthy');
+    assert.equal(
+      (await run(st('delivering', { lastFrameAtMs: now - 2000 }), () => 2000)).status,
+      'healthy',
+    );
     const r = await run(st('delivering', { lastFrameAtMs: now - 2001 }), () => 2000);
     assert.equal(r.status, 'unhealthy');
     assert.equal(r.details?.state, 'stalled');
   });
 
   it('names itself after the source and reports the details', async () => {
-    const c = new SourceCheck({ sourceId: 7, status: () => st('reconnecting', { reconnects: 4 }), intervalMs: 1000, now: () => now });
+    const c = new SourceCheck({
+      sourceId: 7,
+      status: () => st('reconnecting', { reconnects: 4 }),
+      intervalMs: 1000,
+      now: () => now,
+    });
     assert.equal(c.name, 'source_7');
     const r = await c.run();
     assert.match(r.message, /reconnecting \(attempt 4\)/);
@@ -216,16 +267,28 @@ describe('SourceCheck', () => {
 
   it('reports an unknown state as unhealthy and rejects a bad source id', async () => {
     assert.equal((await run(st('exploded' as never))).status, 'unhealthy');
-    assert.throws(() => new SourceCheck({ sourceId: -1, status: () => st('ended'), intervalMs: 1 }), RangeError);
-    assert.throws(() => new SourceCheck({ sourceId: 1.5, status: () => st('ended'), intervalMs: 1 }), TypeError);
+    assert.throws(
+      () => new SourceCheck({ sourceId: -1, status: () => st('ended'), intervalMs: 1 }),
+      RangeError,
+    );
+    assert.throws(
+      () => new SourceCheck({ sourceId: 1.5, status: () => st('ended'), intervalMs: 1 }),
+      TypeError,
+    );
   });
 });
 
 describe('TelemetryExportCheck', () => {
-  const run = (stats: ConstructorParameters<typeof TelemetryExportCheck>[0]['stats']) => new TelemetryExportCheck({ stats, intervalMs: 1000 }).run();
+  const run = (stats: ConstructorParameters<typeof TelemetryExportCheck>[0]['stats']) =>
+    new TelemetryExportCheck({ stats, intervalMs: 1000 }).run();
 
   it('is degraded, never unhealthy, while exports fail', async () => {
-    const r = await run(() => ({ enabled: true, failing: true, lastError: 'ECONNREFUSED 127.0.0.1:4318', failures: 9 }));
+    const r = await run(() => ({
+      enabled: true,
+      failing: true,
+      lastError: 'ECONNREFUSED 127.0.0.1:4318',
+      failures: 9,
+    }));
     assert.equal(r.status, 'degraded');
     assert.match(r.message, /ECONNREFUSED/);
     assert.equal(r.details?.failures, 9);

@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { EventLoopDelayCheck, type DelayHistogram } from '../../src/health/checks/event-loop.js';
-import { FrameHeartbeatCheck, type FrameLoopMode } from '../../src/health/checks/frame-heartbeat.js';
+import {
+  FrameHeartbeatCheck,
+  type FrameLoopMode,
+} from '../../src/health/checks/frame-heartbeat.js';
 import { MemoryCheck } from '../../src/health/checks/memory.js';
 import { installMetrics } from './health-fakes.js';
 
@@ -32,7 +35,8 @@ describe('EventLoopDelayCheck', () => {
   before(() => (m = installMetrics()));
   after(() => m.uninstall());
 
-  const make = (h: FakeHistogram) => new EventLoopDelayCheck({ degradedMs: 100, unhealthyMs: 2000, intervalMs: 1000, histogram: h });
+  const make = (h: FakeHistogram) =>
+    new EventLoopDelayCheck({ degradedMs: 100, unhealthyMs: 2000, intervalMs: 1000, histogram: h });
 
   it('is healthy at or under the p99 threshold and resets the window after each run', async () => {
     const h = Object.assign(new FakeHistogram(), { p99Ms: 100, maxMs: 150 });
@@ -56,7 +60,9 @@ describe('EventLoopDelayCheck', () => {
   });
 
   it('reports an empty window as healthy zero delay', async () => {
-    const r = await make(Object.assign(new FakeHistogram(), { count: 0, p99Ms: 9e9, maxMs: 0 })).run();
+    const r = await make(
+      Object.assign(new FakeHistogram(), { count: 0, p99Ms: 9e9, maxMs: 0 }),
+    ).run();
     assert.equal(r.status, 'healthy');
     assert.equal(r.details?.max_ms, 0);
   });
@@ -68,7 +74,12 @@ describe('EventLoopDelayCheck', () => {
   });
 
   it('measures a real blocked event loop with the default histogram', async () => {
-    const c = new EventLoopDelayCheck({ degradedMs: 20, unhealthyMs: 60, intervalMs: 1000, resolutionMs: 1 });
+    const c = new EventLoopDelayCheck({
+      degradedMs: 20,
+      unhealthyMs: 60,
+      intervalMs: 1000,
+      resolutionMs: 1,
+    });
     try {
       await new Promise((r) => setTimeout(r, 5));
       const until = Date.now() + 120;
@@ -85,10 +96,34 @@ describe('EventLoopDelayCheck', () => {
   });
 
   it('rejects thresholds that are not positive or out of order', () => {
-    assert.throws(() => new EventLoopDelayCheck({ degradedMs: 0, unhealthyMs: 10, intervalMs: 1000, histogram: new FakeHistogram() }), RangeError);
-    assert.throws(() => new EventLoopDelayCheck({ degradedMs: 50, unhealthyMs: 10, intervalMs: 1000, histogram: new FakeHistogram() }), RangeError);
     assert.throws(
-      () => new EventLoopDelayCheck({ degradedMs: '5' as unknown as number, unhealthyMs: 10, intervalMs: 1000, histogram: new FakeHistogram() }),
+      () =>
+        new EventLoopDelayCheck({
+          degradedMs: 0,
+          unhealthyMs: 10,
+          intervalMs: 1000,
+          histogram: new FakeHistogram(),
+        }),
+      RangeError,
+    );
+    assert.throws(
+      () =>
+        new EventLoopDelayCheck({
+          degradedMs: 50,
+          unhealthyMs: 10,
+          intervalMs: 1000,
+          histogram: new FakeHistogram(),
+        }),
+      RangeError,
+    );
+    assert.throws(
+      () =>
+        new EventLoopDelayCheck({
+          degradedMs: '5' as unknown as number,
+          unhealthyMs: 10,
+          intervalMs: 1000,
+          histogram: new FakeHistogram(),
+        }),
       TypeError,
     );
   });
@@ -166,15 +201,27 @@ describe('FrameHeartbeatCheck', () => {
   });
 
   it('rejects a missing getter and a zero factor', () => {
-    const base = { lastFrameAtMs: () => null, expectedIntervalMs: () => null, factor: 5, minMs: 100, intervalMs: 1000 };
-    assert.throws(() => new FrameHeartbeatCheck({ ...base, lastFrameAtMs: undefined as never }), TypeError);
+    const base = {
+      lastFrameAtMs: () => null,
+      expectedIntervalMs: () => null,
+      factor: 5,
+      minMs: 100,
+      intervalMs: 1000,
+    };
+    assert.throws(
+      () => new FrameHeartbeatCheck({ ...base, lastFrameAtMs: undefined as never }),
+      TypeError,
+    );
     assert.throws(() => new FrameHeartbeatCheck({ ...base, factor: 0 }), RangeError);
   });
 });
 
 describe('MemoryCheck', () => {
   const make = (used: number) =>
-    new MemoryCheck({ intervalMs: 1000, sample: () => ({ usedBytes: used, limitBytes: 1000, rssBytes: 2000 }) });
+    new MemoryCheck({
+      intervalMs: 1000,
+      sample: () => ({ usedBytes: used, limitBytes: 1000, rssBytes: 2000 }),
+    });
 
   it('is healthy, degraded and unhealthy at 85 % and 95 % of the heap limit', async () => {
     assert.equal((await make(850).run()).status, 'healthy');
@@ -188,7 +235,10 @@ describe('MemoryCheck', () => {
   });
 
   it('rejects ratios out of order or above 1', () => {
-    assert.throws(() => new MemoryCheck({ intervalMs: 1, degradedRatio: 0.9, unhealthyRatio: 0.8 }), RangeError);
+    assert.throws(
+      () => new MemoryCheck({ intervalMs: 1, degradedRatio: 0.9, unhealthyRatio: 0.8 }),
+      RangeError,
+    );
     assert.throws(() => new MemoryCheck({ intervalMs: 1, unhealthyRatio: 1.5 }), RangeError);
   });
 });

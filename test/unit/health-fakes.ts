@@ -40,7 +40,8 @@ export class FakeTime implements Timers, Clock {
     for (;;) {
       await settle();
       let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.queue) if (e[1].at <= target && (!next || e[1].at < next[1].at)) next = e;
+      for (const e of this.queue)
+        if (e[1].at <= target && (!next || e[1].at < next[1].at)) next = e;
       if (!next) break;
       this.queue.delete(next[0]);
       this.t = Math.max(this.t, next[1].at);
@@ -98,7 +99,8 @@ export function installMetrics(): {
       for (const sm of resourceMetrics.scopeMetrics) {
         for (const m of sm.metrics) {
           if (m.descriptor.name !== name) continue;
-          for (const dp of (m as GaugeMetricData).dataPoints) out.set(String(dp.attributes[label] ?? ''), dp.value);
+          for (const dp of (m as GaugeMetricData).dataPoints)
+            out.set(String(dp.attributes[label] ?? ''), dp.value);
         }
       }
       return out;

@@ -5,7 +5,11 @@ import { EPOCH, FakeTime, captureLogs, installMetrics, settle } from './health-f
 
 type Run = HealthCheck['run'];
 
-function check(name: string, run: Run, extra: Partial<HealthCheck> = {}): HealthCheck & { calls: number } {
+function check(
+  name: string,
+  run: Run,
+  extra: Partial<HealthCheck> = {},
+): HealthCheck & { calls: number } {
   const c = {
     name,
     intervalMs: 1000,
@@ -19,7 +23,10 @@ function check(name: string, run: Run, extra: Partial<HealthCheck> = {}): Health
   return c;
 }
 
-const fixed = (status: HealthStatus, message = status): Run => () => Promise.resolve({ status, message });
+const fixed =
+  (status: HealthStatus, message = status): Run =>
+  () =>
+    Promise.resolve({ status, message });
 
 describe('HealthRegistry', () => {
   let time: FakeTime;
@@ -29,7 +36,12 @@ describe('HealthRegistry', () => {
   beforeEach(() => {
     time = new FakeTime();
     logs = captureLogs();
-    registry = new HealthRegistry({ clock: time, timers: time, logger: logs.logger, timeoutMs: 500 });
+    registry = new HealthRegistry({
+      clock: time,
+      timers: time,
+      logger: logs.logger,
+      timeoutMs: 500,
+    });
   });
   afterEach(() => registry.stop());
 
@@ -66,10 +78,14 @@ describe('HealthRegistry', () => {
 
   it('reports a check that throws as unhealthy with the error message and keeps running it', async () => {
     let fail = true;
-    registry.register(check('boom', () => (fail ? Promise.reject(new Error('disk on fire')) : fixed('healthy')())));
-    registry.register(check('sync', () => {
-      throw new TypeError('sync throw');
-    }));
+    registry.register(
+      check('boom', () => (fail ? Promise.reject(new Error('disk on fire')) : fixed('healthy')())),
+    );
+    registry.register(
+      check('sync', () => {
+        throw new TypeError('sync throw');
+      }),
+    );
     await registry.start();
     await settle();
     assert.equal(registry.get('boom')?.status, 'unhealthy');
@@ -95,7 +111,9 @@ describe('HealthRegistry', () => {
   });
 
   it('rejects a check result with an invalid status', async () => {
-    registry.register(check('bad', () => Promise.resolve({ status: 'fine' as HealthStatus, message: 'x' })));
+    registry.register(
+      check('bad', () => Promise.resolve({ status: 'fine' as HealthStatus, message: 'x' })),
+    );
     registry.register(check('nul', () => Promise.resolve(null as never)));
     await registry.runNow();
     assert.equal(registry.get('bad')?.status, 'unhealthy');
@@ -119,9 +137,15 @@ describe('HealthRegistry', () => {
     registry.register(check('debug-only', fixed('unhealthy'), { readiness: false }));
     await registry.runNow();
     assert.equal(registry.live().status, 'healthy');
-    assert.deepEqual(registry.live().checks.map((c) => c.name), ['loop']);
+    assert.deepEqual(
+      registry.live().checks.map((c) => c.name),
+      ['loop'],
+    );
     assert.equal(registry.ready().status, 'unhealthy');
-    assert.deepEqual(registry.ready().checks.map((c) => c.name), ['loop', 'mqtt']);
+    assert.deepEqual(
+      registry.ready().checks.map((c) => c.name),
+      ['loop', 'mqtt'],
+    );
   });
 
   it('treats a check that has not run as not ready but leaves liveness alone', async () => {
@@ -192,9 +216,18 @@ describe('HealthRegistry', () => {
   it('rejects a duplicate name, a bad interval, a missing run and a bad timeout', () => {
     registry.register(check('dup', fixed('healthy')));
     assert.throws(() => registry.register(check('dup', fixed('healthy'))), RangeError);
-    assert.throws(() => registry.register(check('zero', fixed('healthy'), { intervalMs: 0 })), RangeError);
-    assert.throws(() => registry.register(check('nan', fixed('healthy'), { intervalMs: Number.NaN })), TypeError);
-    assert.throws(() => registry.register({ name: 'norun', intervalMs: 10 } as unknown as HealthCheck), TypeError);
+    assert.throws(
+      () => registry.register(check('zero', fixed('healthy'), { intervalMs: 0 })),
+      RangeError,
+    );
+    assert.throws(
+      () => registry.register(check('nan', fixed('healthy'), { intervalMs: Number.NaN })),
+      TypeError,
+    );
+    assert.throws(
+      () => registry.register({ name: 'norun', intervalMs: 10 } as unknown as HealthCheck),
+      TypeError,
+    );
     assert.throws(() => registry.register(check('has space', fixed('healthy'))), RangeError);
     assert.throws(() => new HealthRegistry({ timeoutMs: -1 }), RangeError);
     return assert.rejects(registry.runNow('missing'), RangeError);

@@ -20,8 +20,8 @@ class TestReader extends MetricReader {
 }
 
 export interface MetricsProbe {
-  /** Value of the data point of `name` (Prometheus name) with exactly these labels; 0 when absent. */
-  value(name: string, labels?: Attributes): Promise<number>;
+  /** Value of the data point of `name` (Prometheus name) with exactly these labels; undefined when absent. */
+  value(name: string, labels?: Attributes): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -44,7 +44,7 @@ export function installMetrics(): MetricsProbe {
           }
         }
       }
-      return 0;
+      return undefined;
     },
     async stop() {
       metrics.disable();
@@ -70,7 +70,8 @@ export function captureLogs(level = 'debug'): LogCapture {
   const lines: Array<Record<string, unknown>> = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString('utf8').split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString('utf8').split('\n'))
+        if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
       cb();
     },
   });

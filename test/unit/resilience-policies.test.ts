@@ -25,15 +25,26 @@ async function advance(ms: number, step = 10): Promise<void> {
   }
   await settle();
 }
-const fail = (msg = 'broker down') => () => Promise.reject(new Error(msg));
+const fail =
+  (msg = 'broker down') =>
+  () =>
+    Promise.reject(new Error(msg));
 
-describe('resilience policies', () => {
-  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_000_000 }));
+describe('resilience policies', function () {
+  this.timeout(5000);
+  beforeEach(() =>
+    mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_000_000 }),
+  );
   afterEach(() => mock.timers.reset());
 
   describe('publish breaker', () => {
     const cfg = () =>
-      resilience({ publish: { breaker: { consecutive_failures: 3, half_open_after_ms: 2000 }, retry: { max_attempts: 0 } } });
+      resilience({
+        publish: {
+          breaker: { consecutive_failures: 3, half_open_after_ms: 2000 },
+          retry: { max_attempts: 0 },
+        },
+      });
 
     it('opens after N consecutive failures and rejects fast while open', async () => {
       const obs = recordingObserver();
@@ -66,7 +77,10 @@ describe('resilience policies', () => {
       const p = buildPublishPolicy(cfg(), obs);
       for (let i = 0; i < 3; i++) await assert.rejects(p.execute(fail()));
       mock.timers.tick(1999);
-      assert.equal(rejectionKindOf(await p.execute(async () => 1).catch((e: unknown) => e)), 'breaker_open');
+      assert.equal(
+        rejectionKindOf(await p.execute(async () => 1).catch((e: unknown) => e)),
+        'breaker_open',
+      );
       mock.timers.tick(1);
       assert.equal(await p.execute(async () => 'trial ok'), 'trial ok');
       assert.equal(p.breakerState(), 'closed');
@@ -74,7 +88,9 @@ describe('resilience policies', () => {
         obs.events.filter((e) => e.startsWith('state:')),
         ['state:mqtt_publish:open', 'state:mqtt_publish:half-open', 'state:mqtt_publish:closed'],
       );
-      assert.ok(obs.events.includes('halfOpen:mqtt_publish') && obs.events.includes('reset:mqtt_publish'));
+      assert.ok(
+        obs.events.includes('halfOpen:mqtt_publish') && obs.events.includes('reset:mqtt_publish'),
+      );
     });
 
     it('reopens when the half-open trial fails', async () => {
@@ -98,7 +114,11 @@ describe('resilience policies', () => {
       assert.equal(calls, 3);
       assert.equal(obs.events.filter((e) => e.startsWith('retry:')).length, 2);
       assert.ok(obs.events.includes('giveUp:mqtt_publish'));
-      assert.equal(obs.events.filter((e) => e === 'failure:mqtt_publish').length, 1, 'one failed call, not three');
+      assert.equal(
+        obs.events.filter((e) => e === 'failure:mqtt_publish').length,
+        1,
+        'one failed call, not three',
+      );
     });
 
     it('succeeds when a retry succeeds', async () => {
@@ -111,29 +131,47 @@ describe('resilience policies', () => {
       });
       await advance(5000);
       assert.equal(await run, 'published');
-      assert.deepEqual(obs.events.filter((e) => e.startsWith('success')), ['success:mqtt_publish']);
+      assert.deepEqual(
+        obs.events.filter((e) => e.startsWith('success')),
+        ['success:mqtt_publish'],
+      );
     });
 
     it('caps every backoff delay at max_delay_ms, with jitter below it', async () => {
       const delays: number[] = [];
       const cfg = resilience({
-        publish: { retry: { max_attempts: 12, initial_delay_ms: 50, max_delay_ms: 200 }, breaker: { consecutive_failures: 100 } },
+        publish: {
+          retry: { max_attempts: 12, initial_delay_ms: 50, max_delay_ms: 200 },
+          breaker: { consecutive_failures: 100 },
+        },
       });
       const p = buildPublishPolicy(cfg, { onRetry: (_s, _a, d) => delays.push(d) });
       const run = p.execute(fail()).catch(() => undefined);
       await advance(12 * 200 + 100);
       await run;
       assert.equal(delays.length, 12);
-      assert.ok(delays.every((d) => d >= 0 && d <= 200), `delays ${delays.join(',')}`);
-      assert.ok(delays.slice(-4).every((d) => d === 200), 'late retries reach the cap');
-      assert.ok(delays.slice(0, 2).some((d) => d < 200), 'early retries are below the cap');
+      assert.ok(
+        delays.every((d) => d >= 0 && d <= 200),
+        `delays ${delays.join(',')}`,
+      );
+      assert.ok(
+        delays.slice(-4).every((d) => d === 200),
+        'late retries reach the cap',
+      );
+      assert.ok(
+        delays.slice(0, 2).some((d) => d < 200),
+        'early retries are below the cap',
+      );
     });
   });
 
   describe('timeout', () => {
     it('aborts the signal of an attempt that exceeds timeout_ms and rejects with a timeout', async () => {
       const obs = recordingObserver();
-      const p = buildPublishPolicy(resilience({ publish: { timeout_ms: 100, retry: { max_attempts: 0 } } }), obs);
+      const p = buildPublishPolicy(
+        resilience({ publish: { timeout_ms: 100, retry: { max_attempts: 0 } } }),
+        obs,
+      );
       let seen: AbortSignal | undefined;
       const run = p.execute((signal) => {
         seen = signal;
@@ -150,7 +188,10 @@ describe('resilience policies', () => {
     });
 
     it('gives each retry its own timeout and signal', async () => {
-      const p = buildPublishPolicy(resilience({ publish: { timeout_ms: 100, retry: { max_attempts: 1 } } }), {});
+      const p = buildPublishPolicy(
+        resilience({ publish: { timeout_ms: 100, retry: { max_attempts: 1 } } }),
+        {},
+      );
       const signals: AbortSignal[] = [];
       const run = p.execute(async (signal) => {
         signals.push(signal);
@@ -168,7 +209,10 @@ describe('resilience policies', () => {
   describe('bulkhead', () => {
     it('rejects calls beyond limit + queue and runs the queued ones later', async () => {
       const obs = recordingObserver();
-      const p = buildPublishPolicy(resilience({ publish: { bulkhead: { limit: 1, queue: 1 } } }), obs);
+      const p = buildPublishPolicy(
+        resilience({ publish: { bulkhead: { limit: 1, queue: 1 } } }),
+        obs,
+      );
       let release!: () => void;
       const first = p.execute(() => new Promise<string>((r) => (release = () => r('first'))));
       const second = p.execute(async () => 'second');
@@ -182,7 +226,13 @@ describe('resilience policies', () => {
   });
 
   describe('inference', () => {
-    const cfg = () => resilience({ inference: { timeout_ms: 500, breaker: { consecutive_failures: 2, half_open_after_ms: 5000 } } });
+    const cfg = () =>
+      resilience({
+        inference: {
+          timeout_ms: 500,
+          breaker: { consecutive_failures: 2, half_open_after_ms: 5000 },
+        },
+      });
 
     it('fails fast with ADELINE_ERR_MODEL_UNAVAILABLE while its breaker is open', async () => {
       const p = buildInferencePolicy(cfg(), {});
@@ -208,7 +258,9 @@ describe('resilience policies', () => {
     it('times out a slow run with ADELINE_ERR_INFERENCE_TIMEOUT and aborts its signal', async () => {
       const p = buildInferencePolicy(cfg(), {});
       let seen: AbortSignal | undefined;
-      const outcome = p.execute((s) => ((seen = s), new Promise<never>(() => {}))).catch((e: unknown) => e);
+      const outcome = p
+        .execute((s) => ((seen = s), new Promise<never>(() => {})))
+        .catch((e: unknown) => e);
       await advance(500, 100);
       const err = await outcome;
       assert.ok(isAdelineError(err, 'ADELINE_ERR_INFERENCE_TIMEOUT'), String(err));
@@ -226,12 +278,18 @@ describe('resilience policies', () => {
     const base = { observer: {}, rejectionError: () => new Error('rejected') };
 
     it('rejects a policy with an empty service name', () => {
-      assert.throws(() => new CockatielCallPolicy({ ...base, service: '', timeoutMs: 10 }), TypeError);
+      assert.throws(
+        () => new CockatielCallPolicy({ ...base, service: '', timeoutMs: 10 }),
+        TypeError,
+      );
     });
 
     it('rejects a zero consecutive-failure threshold with RangeError', () => {
       const breaker = { consecutiveFailures: 0, halfOpenAfterMs: 10 };
-      assert.throws(() => new CockatielCallPolicy({ ...base, service: 's', breaker }), /consecutiveFailures must be >= 1/);
+      assert.throws(
+        () => new CockatielCallPolicy({ ...base, service: 's', breaker }),
+        /consecutiveFailures must be >= 1/,
+      );
     });
 
     it('rejects a policy with nothing in it', () => {
@@ -243,7 +301,13 @@ describe('resilience policies', () => {
       const boom = () => {
         throw new Error('observer bug');
       };
-      const observer = { onSuccess: boom, onFailure: boom, onStateChange: boom, onBreak: boom, onCreated: boom };
+      const observer = {
+        onSuccess: boom,
+        onFailure: boom,
+        onStateChange: boom,
+        onBreak: boom,
+        onCreated: boom,
+      };
       const p = new CockatielCallPolicy({
         ...base,
         service: 's',
@@ -255,7 +319,13 @@ describe('resilience policies', () => {
       assert.equal(await p.execute(async () => 43), 43);
       await assert.rejects(p.execute(fail('own error')), /own error/);
       assert.equal(p.breakerState(), 'open');
-      assert.deepEqual(reported.sort(), ['onBreak', 'onCreated', 'onFailure', 'onStateChange', 'onSuccess']);
+      assert.deepEqual(reported.sort(), [
+        'onBreak',
+        'onCreated',
+        'onFailure',
+        'onStateChange',
+        'onSuccess',
+      ]);
     });
   });
 });

@@ -17,14 +17,20 @@ describe('ROI strategy: bad input', () => {
   const s = createRoiStrategy(section(), 320);
 
   it('rejects a zero-size frame with a RangeError naming width or height', () => {
-    assert.throws(() => s.roiFor(0, 0, 1080), { name: 'RangeError', message: /width .*>= 1, got 0/ });
+    assert.throws(() => s.roiFor(0, 0, 1080), {
+      name: 'RangeError',
+      message: /width .*>= 1, got 0/,
+    });
     assert.throws(() => s.update(0, [], 1920, 0), { name: 'RangeError', message: /height/ });
     assert.throws(() => s.roiMetrics(null, -5, 10), { name: 'RangeError', message: /width/ });
     assert.throws(() => s.roiFor(0, 19.5, 10), { name: 'RangeError', message: /width/ });
   });
 
   it('rejects a frame size that is not a number with a TypeError', () => {
-    assert.throws(() => s.roiFor(0, '1920' as unknown as number, 1080), { name: 'TypeError', message: /width/ });
+    assert.throws(() => s.roiFor(0, '1920' as unknown as number, 1080), {
+      name: 'TypeError',
+      message: /width/,
+    });
   });
 
   it('rejects a negative or fractional source id', () => {
@@ -37,7 +43,9 @@ describe('ROI strategy: bad input', () => {
       name: 'RangeError',
       message: /detections\[1\]\.box\.x1 must be a finite number, got NaN/,
     });
-    assert.throws(() => s.update(0, [det(1, 1, 5, Infinity)], 1920, 1080), { message: /detections\[0\]\.box\.y2/ });
+    assert.throws(() => s.update(0, [det(1, 1, 5, Infinity)], 1920, 1080), {
+      message: /detections\[0\]\.box\.y2/,
+    });
   });
 
   it('rejects a box with a negative width or height', () => {
@@ -49,7 +57,9 @@ describe('ROI strategy: bad input', () => {
   });
 
   it('rejects detections that are not an array, or a detection without a box', () => {
-    assert.throws(() => s.update(0, null as unknown as Detection[], 1920, 1080), { name: 'TypeError' });
+    assert.throws(() => s.update(0, null as unknown as Detection[], 1920, 1080), {
+      name: 'TypeError',
+    });
     assert.throws(() => s.update(0, [{ classId: 0 } as Detection], 1920, 1080), {
       name: 'TypeError',
       message: /detections\[0\]\.box/,
@@ -72,21 +82,33 @@ describe('ROI strategy: bad input', () => {
   it('rejects a bad imgsz or a hand-built config out of range', () => {
     assert.throws(() => createRoiStrategy(section(), 0), { name: 'RangeError', message: /imgsz/ });
     const bad = section();
-    assert.throws(() => createRoiStrategy({ ...bad, adaptive: { ...bad.adaptive, margin: 1.5 } }, 320), {
-      name: 'RangeError',
-      message: /roi_strategy\.adaptive\.margin/,
-    });
     assert.throws(
-      () => createRoiStrategy({ ...bad, adaptive: { ...bad.adaptive, min_roi_multiple: 5, max_roi_multiple: 4 } }, 320),
+      () => createRoiStrategy({ ...bad, adaptive: { ...bad.adaptive, margin: 1.5 } }, 320),
+      {
+        name: 'RangeError',
+        message: /roi_strategy\.adaptive\.margin/,
+      },
+    );
+    assert.throws(
+      () =>
+        createRoiStrategy(
+          { ...bad, adaptive: { ...bad.adaptive, min_roi_multiple: 5, max_roi_multiple: 4 } },
+          320,
+        ),
       { message: /min_roi_multiple \(5\) must be <= max_roi_multiple \(4\)/ },
     );
     assert.throws(() => createRoiStrategy({ ...bad, fixed: { ...bad.fixed, x_min: 0.9 } }, 320), {
       message: /roi_strategy\.fixed\.x_min/,
     });
-    assert.throws(() => createRoiStrategy({ ...bad, mode: 'zoom' as 'none' }, 320), { message: /roi_strategy\.mode/ });
+    assert.throws(() => createRoiStrategy({ ...bad, mode: 'zoom' as 'none' }, 320), {
+      message: /roi_strategy\.mode/,
+    });
   });
 
   it('rejects a non-boolean toggle', () => {
-    assert.throws(() => s.setCropEnabled('off' as unknown as boolean), { name: 'TypeError', message: /enabled/ });
+    assert.throws(() => s.setCropEnabled('off' as unknown as boolean), {
+      name: 'TypeError',
+      message: /enabled/,
+    });
   });
 });

@@ -48,12 +48,16 @@ export class EventLoopDelayCheck implements HealthCheck {
     this.degradedMs = requirePositive('degradedMs', opts.degradedMs);
     this.unhealthyMs = requirePositive('unhealthyMs', opts.unhealthyMs);
     if (this.unhealthyMs < this.degradedMs) {
-      throw new RangeError(`unhealthyMs (${this.unhealthyMs}) must be >= degradedMs (${this.degradedMs})`);
+      throw new RangeError(
+        `unhealthyMs (${this.unhealthyMs}) must be >= degradedMs (${this.degradedMs})`,
+      );
     }
     if (opts.histogram) {
       this.histogram = opts.histogram;
     } else {
-      const h = monitorEventLoopDelay({ resolution: requirePositive('resolutionMs', opts.resolutionMs ?? 10) });
+      const h = monitorEventLoopDelay({
+        resolution: requirePositive('resolutionMs', opts.resolutionMs ?? 10),
+      });
       h.enable();
       this.histogram = h;
     }
@@ -76,7 +80,12 @@ export class EventLoopDelayCheck implements HealthCheck {
       status = 'degraded';
       message = `event loop slow: p99 delay ${p99Ms.toFixed(1)} ms > ${this.degradedMs} ms`;
     }
-    const details = { p99_ms: round(p99Ms), max_ms: round(maxMs), degraded_ms: this.degradedMs, unhealthy_ms: this.unhealthyMs };
+    const details = {
+      p99_ms: round(p99Ms),
+      max_ms: round(maxMs),
+      degraded_ms: this.degradedMs,
+      unhealthy_ms: this.unhealthyMs,
+    };
     return Promise.resolve({ status, message, details });
   }
 

@@ -64,22 +64,49 @@ export class FrameHeartbeatCheck implements HealthCheck {
     this.previousMode = mode;
     if (mode !== 'running') {
       this.runningSince = null;
-      const message = { waiting: 'waiting for a source; no frames expected', paused: 'paused; no frames expected', ended: 'all sources ended' }[mode];
-      return Promise.resolve({ status: 'healthy', message, details: { mode, last_frame_age_ms: lastAge } });
+      const message = {
+        waiting: 'waiting for a source; no frames expected',
+        paused: 'paused; no frames expected',
+        ended: 'all sources ended',
+      }[mode];
+      return Promise.resolve({
+        status: 'healthy',
+        message,
+        details: { mode, last_frame_age_ms: lastAge },
+      });
     }
     if (previous !== 'running' && (previous !== null || last === null)) this.runningSince = now;
     const expected = this.opts.expectedIntervalMs();
     const limit = Math.max(
-      expected !== null && Number.isFinite(expected) && expected > 0 ? this.opts.factor * expected : 0,
+      expected !== null && Number.isFinite(expected) && expected > 0
+        ? this.opts.factor * expected
+        : 0,
       this.opts.minMs,
     );
-    const reference = Math.max(last ?? Number.NEGATIVE_INFINITY, this.runningSince ?? Number.NEGATIVE_INFINITY);
+    const reference = Math.max(
+      last ?? Number.NEGATIVE_INFINITY,
+      this.runningSince ?? Number.NEGATIVE_INFINITY,
+    );
     const age = Math.max(0, now - reference);
-    const details = { mode, last_frame_age_ms: lastAge, limit_ms: Math.round(limit), expected_interval_ms: expected };
+    const details = {
+      mode,
+      last_frame_age_ms: lastAge,
+      limit_ms: Math.round(limit),
+      expected_interval_ms: expected,
+    };
     if (age > limit) {
-      const what = last === null ? 'no frame processed yet' : `no frame processed for ${Math.round(age)} ms`;
-      return Promise.resolve({ status: 'unhealthy', message: `frame loop stuck: ${what} (limit ${Math.round(limit)} ms)`, details });
+      const what =
+        last === null ? 'no frame processed yet' : `no frame processed for ${Math.round(age)} ms`;
+      return Promise.resolve({
+        status: 'unhealthy',
+        message: `frame loop stuck: ${what} (limit ${Math.round(limit)} ms)`,
+        details,
+      });
     }
-    return Promise.resolve({ status: 'healthy', message: `last frame ${Math.round(age)} ms ago`, details });
+    return Promise.resolve({
+      status: 'healthy',
+      message: `last frame ${Math.round(age)} ms ago`,
+      details,
+    });
   }
 }

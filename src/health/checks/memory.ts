@@ -30,7 +30,11 @@ const MiB = 1024 * 1024;
 
 function processSample(): HeapSample {
   const h = getHeapStatistics();
-  return { usedBytes: h.used_heap_size, limitBytes: h.heap_size_limit, rssBytes: process.memoryUsage.rss() };
+  return {
+    usedBytes: h.used_heap_size,
+    limitBytes: h.heap_size_limit,
+    rssBytes: process.memoryUsage.rss(),
+  };
 }
 
 export class MemoryCheck implements HealthCheck {
@@ -48,7 +52,9 @@ export class MemoryCheck implements HealthCheck {
     this.degradedRatio = requirePositive('degradedRatio', opts.degradedRatio ?? 0.85);
     this.unhealthyRatio = requirePositive('unhealthyRatio', opts.unhealthyRatio ?? 0.95);
     if (this.unhealthyRatio > 1 || this.degradedRatio > this.unhealthyRatio) {
-      throw new RangeError(`need 0 < degradedRatio (${this.degradedRatio}) <= unhealthyRatio (${this.unhealthyRatio}) <= 1`);
+      throw new RangeError(
+        `need 0 < degradedRatio (${this.degradedRatio}) <= unhealthyRatio (${this.unhealthyRatio}) <= 1`,
+      );
     }
     this.sample = opts.sample ?? processSample;
   }

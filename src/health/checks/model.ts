@@ -12,7 +12,6 @@ import { raceTimeout, realTimers, type Timers } from '../timers.js';
 import { requireFunction, requireName, requirePositive } from '../validate.js';
 import type { BreakerState, CheckOutcome } from './types.js';
 
-
 export interface ModelCheckOptions {
   /** Runs one probe inference; resolves with its inference time in milliseconds, rejects on failure. */
   probe: () => Promise<number>;
@@ -68,32 +67,73 @@ export class ModelCheck implements HealthCheck {
   }
 
   async run(): Promise<CheckOutcome> {
-    if (this.opts.loaded?.() === false) return { status: 'unhealthy', message: 'model not loaded', details: {} };
+    if (this.opts.loaded?.() === false)
+      return { status: 'unhealthy', message: 'model not loaded', details: {} };
     const breaker = this.opts.breakerState?.() ?? 'closed';
     if (breaker === 'open' || breaker === 'isolated') {
-      return { status: 'unhealthy', message: `inference circuit breaker is ${breaker}; frames are not inferred`, details: this.details(breaker) };
+      return {
+        status: 'unhealthy',
+        message: `inference circuit breaker is ${breaker}; frames are not inferred`,
+        details: this.details(breaker),
+      };
     }
     const now = this.now();
-    if (!this.inFlight && (this.last === null || !this.last.ok || now - this.last.atMs >= this.opts.probeIntervalMs)) {
+    if (
+      !this.inFlight &&
+      (this.last === null || !this.last.ok || now - this.last.atMs >= this.opts.probeIntervalMs)
+    ) {
       this.startProbe(now);
     }
     if (this.inFlight) {
       const remaining = this.probeTimeoutMs - (now - this.inFlight.startedAt);
-      const done = remaining > 0 && (await raceTimeout(this.inFlight.promise.then(() => true), remaining, this.timers, () => false));
+      const done =
+        remaining > 0 &&
+        (await raceTimeout(
+          this.inFlight.promise.then(() => true),
+          remaining,
+          this.timers,
+          () => false,
+        ));
       if (!done) {
-        return { status: 'unhealthy', message: `probe inference did not answer within ${this.probeTimeoutMs} ms`, details: this.details(breaker) };
+        return {
+          status: 'unhealthy',
+          message: `probe inference did not answer within ${this.probeTimeoutMs} ms`,
+          details: this.details(breaker),
+        };
       }
     }
     const last = this.last;
-    if (last === null) return { status: 'unhealthy', message: 'no probe inference yet', details: this.details(breaker) };
-    if (!last.ok) return { status: 'unhealthy', message: `probe inference failed: ${last.error ?? 'unknown error'}`, details: this.details(breaker) };
+    if (last === null)
+      return {
+        status: 'unhealthy',
+        message: 'no probe inference yet',
+        details: this.details(breaker),
+      };
+    if (!last.ok)
+      return {
+        status: 'unhealthy',
+        message: `probe inference failed: ${last.error ?? 'unknown error'}`,
+        details: this.details(breaker),
+      };
     if (last.ms > this.opts.slowMs) {
-      return { status: 'degraded', message: `slow inference: ${last.ms.toFixed(1)} ms > ${this.opts.slowMs} ms`, details: this.details(breaker) };
+      return {
+        status: 'degraded',
+        message: `slow inference: ${last.ms.toFixed(1)} ms > ${this.opts.slowMs} ms`,
+        details: this.details(breaker),
+      };
     }
     if (breaker === 'half-open') {
-      return { status: 'degraded', message: 'inference circuit breaker is half-open (trial calls)', details: this.details(breaker) };
+      return {
+        status: 'degraded',
+        message: 'inference circuit breaker is half-open (trial calls)',
+        details: this.details(breaker),
+      };
     }
-    return { status: 'healthy', message: `probe inference ${last.ms.toFixed(1)} ms`, details: this.details(breaker) };
+    return {
+      status: 'healthy',
+      message: `probe inference ${last.ms.toFixed(1)} ms`,
+      details: this.details(breaker),
+    };
   }
 
   private startProbe(now: number): void {

@@ -8,7 +8,8 @@ import type { HealthCheck, HealthStatus } from '../../domain/health.js';
 import { isHealthStatus, requireFunction, requireName, requirePositive } from '../validate.js';
 import type { BreakerState, CheckOutcome } from './types.js';
 
-export type PlaneConnection = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'auth_failed';
+export type PlaneConnection =
+  'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'auth_failed';
 
 export interface SpoolHealth {
   messages: number;
@@ -54,7 +55,10 @@ export class MqttPlaneCheck implements HealthCheck {
     this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
     requireFunction('status', opts.status);
     const when = opts.whenDisconnected ?? 'unhealthy';
-    if (!isHealthStatus(when)) throw new RangeError(`whenDisconnected must be healthy, degraded or unhealthy, got ${String(when)}`);
+    if (!isHealthStatus(when))
+      throw new RangeError(
+        `whenDisconnected must be healthy, degraded or unhealthy, got ${String(when)}`,
+      );
     this.status = opts.status;
     this.whenDisconnected = when;
   }
@@ -78,20 +82,41 @@ export class MqttPlaneCheck implements HealthCheck {
     if (s.connection === 'auth_failed') {
       return { status: 'unhealthy', message: `broker refused the credentials${why}`, details };
     }
-    const full = spool !== null && (spool.full ?? (spool.maxBytes > 0 && spool.bytes >= spool.maxBytes));
+    const full =
+      spool !== null && (spool.full ?? (spool.maxBytes > 0 && spool.bytes >= spool.maxBytes));
     if (full) {
-      return { status: 'degraded', message: `spool full (${spool.messages} messages); the oldest are being dropped`, details };
+      return {
+        status: 'degraded',
+        message: `spool full (${spool.messages} messages); the oldest are being dropped`,
+        details,
+      };
     }
     const breakerOpen = s.breaker === 'open' || s.breaker === 'isolated';
     if (s.connection === 'connected' && !breakerOpen) {
-      if (s.breaker === 'half-open') return { status: 'degraded', message: 'publish breaker half-open (trial publishes)', details };
-      const replay = spool && spool.messages > 0 ? `; replaying ${spool.messages} spooled messages` : '';
+      if (s.breaker === 'half-open')
+        return {
+          status: 'degraded',
+          message: 'publish breaker half-open (trial publishes)',
+          details,
+        };
+      const replay =
+        spool && spool.messages > 0 ? `; replaying ${spool.messages} spooled messages` : '';
       return { status: 'healthy', message: `connected${replay}`, details };
     }
-    const problem = breakerOpen ? `publish breaker ${s.breaker ?? 'open'}` : `broker ${s.connection}${why}`;
+    const problem = breakerOpen
+      ? `publish breaker ${s.breaker ?? 'open'}`
+      : `broker ${s.connection}${why}`;
     if (spool !== null) {
-      return { status: 'degraded', message: `${problem}; spooling (${spool.messages} messages waiting)`, details };
+      return {
+        status: 'degraded',
+        message: `${problem}; spooling (${spool.messages} messages waiting)`,
+        details,
+      };
     }
-    return { status: this.whenDisconnected, message: `${problem}; messages are not delivered`, details };
+    return {
+      status: this.whenDisconnected,
+      message: `${problem}; messages are not delivered`,
+      details,
+    };
   }
 }

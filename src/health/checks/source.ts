@@ -62,7 +62,8 @@ export class SourceCheck implements HealthCheck {
   private readonly now: () => number;
 
   constructor(opts: SourceCheckOptions) {
-    if (!Number.isInteger(opts.sourceId)) throw new TypeError(`sourceId must be an integer, got ${String(opts.sourceId)}`);
+    if (!Number.isInteger(opts.sourceId))
+      throw new TypeError(`sourceId must be an integer, got ${String(opts.sourceId)}`);
     if (opts.sourceId < 0) throw new RangeError(`sourceId must be >= 0, got ${opts.sourceId}`);
     this.name = requireName('name', opts.name ?? `source_${opts.sourceId}`);
     this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
@@ -75,7 +76,11 @@ export class SourceCheck implements HealthCheck {
   run(): Promise<CheckOutcome> {
     const s = this.opts.status();
     if (!(s.state in STATUS_OF)) {
-      return Promise.resolve({ status: 'unhealthy', message: `unknown source state ${JSON.stringify(s.state)}`, details: {} });
+      return Promise.resolve({
+        status: 'unhealthy',
+        message: `unknown source state ${JSON.stringify(s.state)}`,
+        details: {},
+      });
     }
     const now = this.now();
     const age = s.lastFrameAtMs === null ? null : Math.max(0, now - s.lastFrameAtMs);

@@ -51,7 +51,8 @@ export class TelemetryExportCheck implements HealthCheck {
       dropped: s.dropped ?? 0,
       last_success_at: s.lastSuccessAtMs ? new Date(s.lastSuccessAtMs).toISOString() : null,
     };
-    if (!s.enabled) return Promise.resolve({ status: 'healthy', message: 'telemetry disabled', details });
+    if (!s.enabled)
+      return Promise.resolve({ status: 'healthy', message: 'telemetry disabled', details });
     if (s.failing) {
       const why = s.lastError ? `: ${s.lastError}` : '';
       return Promise.resolve({ status: 'degraded', message: `OTLP export failing${why}`, details });

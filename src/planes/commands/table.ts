@@ -6,16 +6,18 @@
  */
 import type { StabilizationStats } from '../../domain/control.js';
 import { AdelineError } from '../../domain/errors.js';
-import { getLogger, logEvent, normaliseLevel } from '../../telemetry/logger.js';
+import { getLogger, type Logger, logEvent, normaliseLevel } from '../../telemetry/logger.js';
 import { VERSION } from '../../telemetry/version.js';
 import { buildMetricsMessage } from '../metrics-message.js';
 import { statusOfPipeline } from '../status-message.js';
 import { isoUtc } from '../timestamp.js';
 import type { CommandContext, CommandHandler, CommandOutcome } from './types.js';
 
-const log = getLogger('control-plane');
+/** Looked up per use, so a logger configured after import (configureLogger) is used. */
+const log = (): Logger => getLogger('control-plane');
 
-const current = (ctx: CommandContext): CommandOutcome['status'] => statusOfPipeline(ctx.controller.state());
+const current = (ctx: CommandContext): CommandOutcome['status'] =>
+  statusOfPipeline(ctx.controller.state());
 
 function snakeStats(s: StabilizationStats): Record<string, unknown> {
   return {
@@ -43,7 +45,10 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
     return { status: 'stopped' };
   },
   async status(ctx) {
-    return { status: current(ctx), result: { pipeline_state: ctx.controller.state(), version: VERSION } };
+    return {
+      status: current(ctx),
+      result: { pipeline_state: ctx.controller.state(), version: VERSION },
+    };
   },
   async metrics(ctx) {
     const msg = buildMetricsMessage(ctx.controller.metrics());
@@ -53,7 +58,12 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   async health(ctx) {
     const h = await ctx.controller.health();
     // Python double-encoded this report into the `status` string; here it is a JSON object.
-    const report = { status: h.status, timestamp: isoUtc(Date.now()), version: VERSION, checks: h.checks };
+    const report = {
+      status: h.status,
+      timestamp: isoUtc(Date.now()),
+      version: VERSION,
+      checks: h.checks,
+    };
     return { status: current(ctx), result: report };
   },
   async toggle_crop(ctx) {
@@ -69,7 +79,10 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   async set_log_level(ctx, cmd) {
     const level = cmd.body.level;
     if (typeof level !== 'string') {
-      throw new AdelineError('ADELINE_ERR_COMMAND_INVALID', 'set_log_level needs a "level" string: trace, debug, info, warn, error, fatal or silent');
+      throw new AdelineError(
+        'ADELINE_ERR_COMMAND_INVALID',
+        'set_log_level needs a "level" string: trace, debug, info, warn, error, fatal or silent',
+      );
     }
     let normal: string;
     try {
@@ -78,7 +91,10 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
       throw new AdelineError('ADELINE_ERR_COMMAND_INVALID', (err as Error).message, { cause: err });
     }
     const previous = ctx.controller.setLogLevel(normal);
-    logEvent(log, 'log_level_changed', `log level changed from ${previous} to ${normal}`, { previous, level: normal });
+    logEvent(log(), 'log_level_changed', `log level changed from ${previous} to ${normal}`, {
+      previous,
+      level: normal,
+    });
     return { status: current(ctx), result: { level: normal, previous } };
   },
 };

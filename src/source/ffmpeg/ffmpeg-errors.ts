@@ -14,8 +14,14 @@ export interface FailureContext {
   redact(text: string): string;
 }
 
+/** The last line ffmpeg wrote, without its "[tcp @ 0x55…] " context prefix. */
+export function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/i, '').trim());
+  return lines.filter((l) => l.length > 0).at(-1) ?? '';
+}
+
 export function sessionFailure(end: SessionEnd, ctx: FailureContext): AdelineError {
-  const why = ctx.redact(end.message).replace(/\s+/g, ' ').trim();
+  const why = lastLine(ctx.redact(end.message));
   if (end.kind === 'missing') return ffmpegMissing(ctx.bin, end.cause);
   if (ctx.kind === 'file') {
     return new AdelineError(
@@ -26,7 +32,11 @@ export function sessionFailure(end: SessionEnd, ctx: FailureContext): AdelineErr
   }
   if (end.frames > 0) {
     const what = end.kind === 'eof' ? 'the stream ended' : why;
-    return new AdelineError('ADELINE_ERR_SOURCE_UNREACHABLE', `stream ${ctx.description} was lost: ${what}`, { cause: end.cause });
+    return new AdelineError(
+      'ADELINE_ERR_SOURCE_UNREACHABLE',
+      `stream ${ctx.description} was lost: ${what}`,
+      { cause: end.cause },
+    );
   }
   return new AdelineError(
     'ADELINE_ERR_SOURCE_UNREACHABLE',
@@ -38,16 +48,25 @@ export function sessionFailure(end: SessionEnd, ctx: FailureContext): AdelineErr
 /** Rejects with ADELINE_ERR_SOURCE_NOT_FOUND unless `path` is a readable file. */
 export async function checkVideoFile(path: string): Promise<void> {
   const hint = 'check pipeline.sources[].url (or --source)';
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = (await stat(path)).isDirectory();
     await access(path, constants.R_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? String(err)})`;
-    throw new AdelineError('ADELINE_ERR_SOURCE_NOT_FOUND', `video file ${path} ${what}; ${hint}`, { cause: err });
+    const what =
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? 'does not exist'
+        : `cannot be read (${code ?? String(err)})`;
+    throw new AdelineError('ADELINE_ERR_SOURCE_NOT_FOUND', `video file ${path} ${what}; ${hint}`, {
+      cause: err,
+    });
   }
-  if (isDir) throw new AdelineError('ADELINE_ERR_SOURCE_NOT_FOUND', `video file ${path} is a directory; ${hint}`);
+  if (isDir)
+    throw new AdelineError(
+      'ADELINE_ERR_SOURCE_NOT_FOUND',
+      `video file ${path} is a directory; ${hint}`,
+    );
 }
 
 const checked = new Map<string, Promise<void>>();
@@ -59,7 +78,10 @@ export function checkFfmpeg(bin: string, timeoutMs = 10_000): Promise<void> {
     p = runToEnd(bin, ['-hide_banner', '-version'], timeoutMs).then((r) => {
       if (r.spawnError || r.code !== 0) {
         checked.delete(bin);
-        throw ffmpegMissing(bin, r.spawnError ?? new Error(r.stderr || `exit ${r.code ?? r.signal}`));
+        throw ffmpegMissing(
+          bin,
+          r.spawnError ?? new Error(r.stderr || `exit ${r.code ?? r.signal}`),
+        );
       }
     });
     checked.set(bin, p);

@@ -24,7 +24,8 @@ export class ChildRun {
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (d: string) => {
       this.stderrText += d;
-      if (this.stderrText.length > STDERR_LIMIT * 2) this.stderrText = this.stderrText.slice(-STDERR_LIMIT);
+      if (this.stderrText.length > STDERR_LIMIT * 2)
+        this.stderrText = this.stderrText.slice(-STDERR_LIMIT);
     });
     this.exited = new Promise<ProcessExit>((resolve) => {
       let spawnError: NodeJS.ErrnoException | undefined;
@@ -47,7 +48,9 @@ export class ChildRun {
   }
 
   get running(): boolean {
-    return this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return (
+      this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
   }
 
   /** The last lines ffmpeg wrote to stderr (bounded), trimmed. */

@@ -146,6 +146,10 @@ export class FfmpegSession {
       return { kind, frames: this.frames, message: text };
     }
     if (code === 0) return { kind: 'eof', frames: this.frames, message: stderr };
-    return { kind: 'error', frames: this.frames, message: stderr || `ffmpeg exited with ${code ?? signal}` };
+    return {
+      kind: 'error',
+      frames: this.frames,
+      message: stderr || `ffmpeg exited with ${code ?? signal}`,
+    };
   }
 }

@@ -57,13 +57,15 @@ export interface ResolvedOptions {
 
 function num(name: string, v: number | undefined, dflt: number, min: number, max: number): number {
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${name} must be a number, got ${typeof v}`);
+  if (typeof v !== 'number' || Number.isNaN(v))
+    throw new TypeError(`${name} must be a number, got ${typeof v}`);
   if (v < min || v > max) throw new RangeError(`${name} must be in ${min}..${max}, got ${v}`);
   return v;
 }
 
 function optBool(name: string, v: boolean | undefined): boolean | undefined {
-  if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${typeof v}`);
+  if (v !== undefined && typeof v !== 'boolean')
+    throw new TypeError(`${name} must be a boolean, got ${typeof v}`);
   return v;
 }
 
@@ -74,7 +76,8 @@ function str(name: string, v: string | undefined, dflt: string): string {
 }
 
 export function resolveOptions(o: FfmpegSourceOptions): ResolvedOptions {
-  if (typeof o !== 'object' || o === null) throw new TypeError('FfmpegSource options must be an object');
+  if (typeof o !== 'object' || o === null)
+    throw new TypeError('FfmpegSource options must be an object');
   if (!Number.isInteger(o.id)) throw new TypeError(`id must be an integer, got ${String(o.id)}`);
   if (o.id < 0 || o.id > 65535) throw new RangeError(`id must be in 0..65535, got ${o.id}`);
   if (typeof o.url !== 'string') throw new TypeError(`url must be a string, got ${typeof o.url}`);

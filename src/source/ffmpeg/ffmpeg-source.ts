@@ -4,7 +4,7 @@
  * and end cleanly (or loop); streams keep only the latest frame and reconnect forever through
  * the injected ReconnectPolicy when they die. seq keeps counting across loops and reconnects.
  */
-import { AdelineError } from '../../domain/errors.js';
+import type { AdelineError } from '../../domain/errors.js';
 import { nowMs, type Frame } from '../../domain/frame.js';
 import { getLogger, logEvent } from '../../telemetry/logger.js';
 import { FrameHandoff } from '../frame-handoff.js';
@@ -15,7 +15,12 @@ import { classifySourceUrl, redactText } from '../url.js';
 import { buildFfmpegArgs, type FfmpegInput } from './ffmpeg-args.js';
 import { checkFfmpeg, checkVideoFile, sessionFailure } from './ffmpeg-errors.js';
 import { FfmpegSession, type SessionEnd } from './ffmpeg-session.js';
-import { type FfmpegSourceOptions, resolveOptions, type ResolvedOptions } from './ffmpeg-source-options.js';
+import { runStreamLoop } from './stream-loop.js';
+import {
+  type FfmpegSourceOptions,
+  resolveOptions,
+  type ResolvedOptions,
+} from './ffmpeg-source-options.js';
 import { probeFile, type ProbeResult } from './probe.js';
 
 export type { FfmpegSourceOptions } from './ffmpeg-source-options.js';
@@ -45,7 +50,8 @@ export class FfmpegSource implements FrameSource {
   constructor(options: FfmpegSourceOptions) {
     this.o = resolveOptions(options);
     const c = classifySourceUrl(this.o.url, this.o.cwd);
-    if (c.kind === 'synthetic') throw new TypeError('FfmpegSource cannot read synthetic:; use SyntheticSource');
+    if (c.kind === 'synthetic')
+      throw new TypeError('FfmpegSource cannot read synthetic:; use SyntheticSource');
     this.id = this.o.id;
     this.kind = c.kind;
     this.description = c.description;
@@ -119,7 +125,8 @@ export class FfmpegSource implements FrameSource {
   }
 
   private async doStart(): Promise<void> {
-    if (this.abort.signal.aborted) throw new Error(`source ${this.id} was stopped before it started`);
+    if (this.abort.signal.aborted)
+      throw new Error(`source ${this.id} was stopped before it started`);
     this.monitor.start();
     try {
       await checkFfmpeg(this.o.ffmpegPath);
@@ -129,6 +136,7 @@ export class FfmpegSource implements FrameSource {
       }
     } catch (err) {
       this.fail(err as AdelineError);
+      this.monitor.stop();
       throw err;
     }
     if (this.input.kind === 'file') {
@@ -136,7 +144,9 @@ export class FfmpegSource implements FrameSource {
       return;
     }
     let settle!: (err?: AdelineError) => void;
-    const promise = new Promise<void>((resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())));
+    const promise = new Promise<void>(
+      (resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())),
+    );
     promise.catch(() => {});
     this.firstAttempt = { settle, promise };
     this.runner = this.runStream();
@@ -157,7 +167,8 @@ export class FfmpegSource implements FrameSource {
       args: buildFfmpegArgs(this.input),
       handoff: this.handoff,
       pool: this.pool,
-      makeFrame: (data, w, h, start) => new PooledFrame(this.pool, this.id, ++this.seq, w, h, data, nowMs(), start),
+      makeFrame: (data, w, h, start) =>
+        new PooledFrame(this.pool, this.id, ++this.seq, w, h, data, nowMs(), start),
       onFrame: () => {
         this.monitor.frameRead();
         if (this.monitor.getPhase() !== 'active') this.monitor.setPhase('active');
@@ -181,51 +192,35 @@ export class FfmpegSource implements FrameSource {
     }
   }
 
-  private async runStream(): Promise<void> {
-    const signal = this.abort.signal;
-    let attempts = 0;
-    while (!signal.aborted) {
-      let session: FfmpegSession;
-      try {
-        session = await this.o.reconnectPolicy!.run(() => {
-          if (attempts++ > 0) this.monitor.reconnectAttempt();
-          return this.connectOnce();
-        }, signal);
-      } catch {
-        return; // aborted by stop()
-      }
-      const end = await session.done;
-      this.session = null;
-      if (signal.aborted) return;
-      const err = this.toError(end);
-      this.failure = err;
-      this.monitor.setPhase('reconnecting', err.message);
-      logEvent(log, 'source_reconnecting', `source ${this.id}: ${err.message}; reconnecting`, {
-        source_id: this.id,
-        source: this.description,
-        error: err.message,
-        frames: end.frames,
-      });
-    }
-  }
-
-  private async connectOnce(): Promise<FfmpegSession> {
-    const s = this.openSession(this.o.ioTimeoutMs + 1000);
-    const timer = setTimeout(() => void s.kill('timeout', `no frame within ${this.o.connectTimeoutMs} ms`), this.o.connectTimeoutMs);
-    try {
-      await s.firstFrame;
-      this.failure = null;
-      this.firstAttempt?.settle();
-      return s;
-    } catch (end) {
-      const err = this.toError(end as SessionEnd);
-      this.failure = err;
-      this.firstAttempt?.settle(err);
-      if (!this.abort.signal.aborted) this.monitor.setPhase('reconnecting', err.message);
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
+  private runStream(): Promise<void> {
+    return runStreamLoop({
+      policy: this.o.reconnectPolicy!,
+      signal: this.abort.signal,
+      connectTimeoutMs: this.o.connectTimeoutMs,
+      open: () => this.openSession(this.o.ioTimeoutMs + 1000),
+      toError: (end) => this.toError(end),
+      onReconnectAttempt: () => this.monitor.reconnectAttempt(),
+      onConnected: () => {
+        this.failure = null;
+        this.firstAttempt?.settle();
+      },
+      onConnectFailed: (err) => {
+        this.failure = err;
+        this.firstAttempt?.settle(err);
+        this.monitor.setPhase('reconnecting', err.message);
+      },
+      onLost: (err, end) => {
+        this.session = null;
+        this.failure = err;
+        this.monitor.setPhase('reconnecting', err.message);
+        logEvent(log, 'source_reconnecting', `source ${this.id}: ${err.message}; reconnecting`, {
+          source_id: this.id,
+          source: this.description,
+          error: err.message,
+          frames: end.frames,
+        });
+      },
+    });
   }
 
   private toError(end: SessionEnd): AdelineError {

@@ -63,7 +63,8 @@ export class PpmStreamParser {
       if (this.headerLen === 0) this.startedAtMs = this.now();
       // Header: copy bytes until the terminating whitespace after the 4th token.
       const b = chunk[i++]!;
-      if (this.headerLen >= MAX_HEADER) throw new PpmFormatError('frame header too long: not PPM data');
+      if (this.headerLen >= MAX_HEADER)
+        throw new PpmFormatError('frame header too long: not PPM data');
       this.header[this.headerLen++] = b;
       if (this.headerLen === 2 && (this.header[0] !== 0x50 || this.header[1] !== 0x36)) {
         throw new PpmFormatError('frame does not start with P6: not PPM data');
@@ -97,19 +98,24 @@ export class PpmStreamParser {
     const width = Number(w);
     const height = Number(h);
     if (magic !== 'P6' || max !== '255') {
-      throw new PpmFormatError(`unsupported frame header "${magic} ${w} ${h} ${max}" (want P6 … 255)`);
+      throw new PpmFormatError(
+        `unsupported frame header "${magic} ${w} ${h} ${max}" (want P6 … 255)`,
+      );
     }
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
       throw new PpmFormatError(`bad frame size ${w}x${h}`);
     }
-    if (width > MAX_SIDE || height > MAX_SIDE) throw new PpmFormatError(`frame size ${width}x${height} too large`);
+    if (width > MAX_SIDE || height > MAX_SIDE)
+      throw new PpmFormatError(`frame size ${width}x${height} too large`);
     this.width = width;
     this.height = height;
     this.headerLen = 0;
     this.body = this.sink.alloc(width, height);
     this.bodyOffset = 0;
     if (this.body.length !== width * height * 3) {
-      throw new PpmFormatError(`alloc returned ${this.body.length} bytes, want ${width * height * 3}`);
+      throw new PpmFormatError(
+        `alloc returned ${this.body.length} bytes, want ${width * height * 3}`,
+      );
     }
   }
 }

@@ -32,13 +32,26 @@ export function ffmpegMissing(bin: string, cause: unknown): AdelineError {
   );
 }
 
-export async function probeFile(path: string, ffprobe: string, timeoutMs: number): Promise<ProbeResult> {
+export async function probeFile(
+  path: string,
+  ffprobe: string,
+  timeoutMs: number,
+): Promise<ProbeResult> {
   const args = ['-v', 'error', '-select_streams', 'v:0'];
-  args.push('-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate', '-of', 'json', 'file:' + path);
+  args.push(
+    '-show_entries',
+    'stream=width,height,avg_frame_rate,r_frame_rate',
+    '-of',
+    'json',
+    'file:' + path,
+  );
   const r = await runToEnd(ffprobe, args, timeoutMs);
   if (r.spawnError) throw ffmpegMissing(ffprobe, r.spawnError);
   if (r.timedOut) {
-    throw new AdelineError('ADELINE_ERR_SOURCE_DECODE', `ffprobe did not finish reading ${path} within ${timeoutMs} ms`);
+    throw new AdelineError(
+      'ADELINE_ERR_SOURCE_DECODE',
+      `ffprobe did not finish reading ${path} within ${timeoutMs} ms`,
+    );
   }
   const why = r.stderr.replace(/^.*?: /, '').trim();
   if (r.code !== 0) {
@@ -51,11 +64,22 @@ export async function probeFile(path: string, ffprobe: string, timeoutMs: number
   try {
     json = JSON.parse(r.stdout) as ProbeJson;
   } catch (err) {
-    throw new AdelineError('ADELINE_ERR_SOURCE_DECODE', `ffprobe gave unreadable output for ${path}`, { cause: err });
+    throw new AdelineError(
+      'ADELINE_ERR_SOURCE_DECODE',
+      `ffprobe gave unreadable output for ${path}`,
+      { cause: err },
+    );
   }
   const s = json.streams?.[0];
   if (!s || !s.width || !s.height) {
-    throw new AdelineError('ADELINE_ERR_SOURCE_DECODE', `${path} has no video stream; give a video file`);
+    throw new AdelineError(
+      'ADELINE_ERR_SOURCE_DECODE',
+      `${path} has no video stream; give a video file`,
+    );
   }
-  return { width: s.width, height: s.height, fps: parseRate(s.avg_frame_rate) ?? parseRate(s.r_frame_rate) };
+  return {
+    width: s.width,
+    height: s.height,
+    fps: parseRate(s.avg_frame_rate) ?? parseRate(s.r_frame_rate),
+  };
 }

@@ -55,7 +55,11 @@ export function drawFigure(r: Raster, id: number, look: FigureLook, p: Pose): vo
   for (const side of [-1, 1]) {
     const uh = side * 0.048 * bw;
     const uf = uh + side * swing;
-    quad([uh - lw / 2, uh + lw / 2, uf + lw / 2, uf - lw / 2], [hip, hip, 0.03, 0.03], look.trousers);
+    quad(
+      [uh - lw / 2, uh + lw / 2, uf + lw / 2, uf - lw / 2],
+      [hip, hip, 0.03, 0.03],
+      look.trousers,
+    );
     const toe = p.dir * 0.045;
     const ua = Math.min(uf - lw / 2, uf - lw / 2 + toe);
     const ub = Math.max(uf + lw / 2, uf + lw / 2 + toe);
@@ -66,7 +70,11 @@ export function drawFigure(r: Raster, id: number, look: FigureLook, p: Pose): vo
   for (const side of [-1, 1]) {
     const us = side * (0.118 * bw + aw / 2);
     const uhand = us - side * swing * 0.8;
-    quad([us - aw / 2, us + aw / 2, uhand + aw / 2, uhand - aw / 2], [0.81, 0.81, 0.5, 0.5], look.sleeve);
+    quad(
+      [us - aw / 2, us + aw / 2, uhand + aw / 2, uhand - aw / 2],
+      [0.81, 0.81, 0.5, 0.5],
+      look.sleeve,
+    );
     circle(uhand, 0.48, 0.03, look.skin);
   }
   // torso (a trapezoid, shoulders wider than the waist)

@@ -91,7 +91,8 @@ export class Figure {
         if (this.footY === st.nearY || this.footY === st.farY) this.footY -= this.drift * dt;
         this.gait += (2 * Math.PI * this.speed * dt) / 0.6;
         this.stride = Math.min(1, this.stride + 4 * dt);
-        if (this.crossed(before, this.fallAtX)) this.enter('falling', rng.range(0.45, 0.8) * st.fps);
+        if (this.crossed(before, this.fallAtX))
+          this.enter('falling', rng.range(0.45, 0.8) * st.fps);
         else if (this.crossed(before, this.idleAtX)) this.enter('idle', rng.range(1, 3) * st.fps);
         const half = 0.35 * h;
         if (this.x - half > st.width || this.x + half < 0) this.done = true;

@@ -131,7 +131,8 @@ export function renderRoom(width: number, height: number, rng: Prng): Room {
     const onFloor = y >= floorTop;
     const u = onFloor ? (y - floorTop) / (height - floorTop) : 0;
     const row = Math.floor(rows * Math.sqrt(u) * 2);
-    const seam = onFloor && Math.floor(rows * Math.sqrt((y + 1 - floorTop) / (height - floorTop)) * 2) !== row;
+    const seam =
+      onFloor && Math.floor(rows * Math.sqrt((y + 1 - floorTop) / (height - floorTop)) * 2) !== row;
     for (let x = 0; x < width; x++) {
       const dx = (x - cx) / width;
       const dy = y / height - 0.4;
@@ -154,7 +155,13 @@ export function renderRoom(width: number, height: number, rng: Prng): Room {
     }
   }
   const board = rng.chance(0.5) ? [240, 240, 235] : shade(floor, 0.6);
-  rect(px, width, height, [0, floorTop - Math.max(3, height * 0.015), width, floorTop], board as Rgb);
+  rect(
+    px,
+    width,
+    height,
+    [0, floorTop - Math.max(3, height * 0.015), width, floorTop],
+    board as Rgb,
+  );
   furnish(px, width, height, floorTop, rng);
   return { pixels: px, floorTop };
 }

@@ -33,7 +33,8 @@ function checkNumber(
 
 /** Throws TypeError for a wrong type and RangeError (naming the option) for a value out of range. */
 export function validateSceneOptions(owner: string, o: SceneOptions): void {
-  if (typeof o !== 'object' || o === null) throw new TypeError(`${owner}: options must be an object`);
+  if (typeof o !== 'object' || o === null)
+    throw new TypeError(`${owner}: options must be an object`);
   checkNumber(owner, 'width', o.width, 64, 4096, true);
   checkNumber(owner, 'height', o.height, 64, 4096, true);
   checkNumber(owner, 'fps', o.fps, 0.1, 240, false);

@@ -1,0 +1,250 @@
+/**
+ * The data plane: one detection message per processed frame on topics.data (QoS qos.data),
+ * through the injected publish policy, with the active trace context in MQTT 5 user properties.
+ * While the connection is down, the breaker is open or the spool still holds older messages (to
+ * keep order), messages go to the injected spool; the replayer drains it when publishing works.
+ */
+import { trace } from '@opentelemetry/api';
+import type { MetricsSnapshot } from '../domain/control.js';
+import { AdelineError, describeError } from '../domain/errors.js';
+import type { FrameResult } from '../domain/frame-result.js';
+import type { Component } from '../domain/lifecycle.js';
+import { connectionView, spoolView, type PlaneHealthView } from './health-view.js';
+import type { CallPolicy, Spool, SpoolRecord } from '../resilience/types.js';
+import { getLogger, type Logger, logEvent } from '../telemetry/logger.js';
+import { addMetric } from '../telemetry/metrics.js';
+import { SPAN_EVENTS } from '../telemetry/schema.js';
+import { traceIdOf } from '../telemetry/tracing.js';
+import { settleWithin } from './async-utils.js';
+import type { MqttConfig } from './broker-url.js';
+import { MqttConnection } from './connection.js';
+import { buildDetectionMessage } from './detection-message.js';
+import { LogBudget } from './log-budget.js';
+import { buildMetricsMessage } from './metrics-message.js';
+import { failureReason, type FailureReason } from './publish-reason.js';
+import { SpoolReplayer } from './spool-replayer.js';
+import { injectUserProperties, traceProperties } from './trace-carrier.js';
+
+export interface DataPlaneOptions {
+  mqtt: MqttConfig;
+  url: string;
+  /** The publish policy (bulkhead → breaker → retry → timeout), src/resilience/. */
+  policy: CallPolicy;
+  /** The disk spool; null when spool.enabled is false (failed messages are then dropped and counted). */
+  spool: Spool | null;
+  protocolVersion?: 4 | 5;
+  env?: NodeJS.ProcessEnv;
+  /** How often the replayer checks whether it can drain the spool, ms. Default 1000. */
+  replayIntervalMs?: number;
+}
+
+export interface PublishResult {
+  messageId: number;
+  /** true: the message went to the spool (it is replayed later, with the same message_id). */
+  spooled: boolean;
+}
+
+interface InFlight {
+  rec: SpoolRecord;
+  abandon: () => void;
+  /** Settles when the publish finished either way. */
+  settled: Promise<void>;
+}
+
+/** Looked up per use, so a logger configured after import (configureLogger) is used. */
+const log = (): Logger => getLogger('data-plane');
+const noop = (): void => undefined;
+
+export class DataPlane implements Component {
+  readonly name = 'data-plane';
+  readonly connection: MqttConnection;
+  private readonly replayer: SpoolReplayer | null;
+  private readonly topic: string;
+  private readonly metricsTopic: string;
+  private readonly qos: 0 | 1 | 2;
+  private readonly inflight = new Set<InFlight>();
+  private readonly budget = new LogBudget(10, 10_000);
+  private nextId = 1;
+  private mode: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
+
+  constructor(private readonly o: DataPlaneOptions) {
+    this.topic = o.mqtt.topics.data;
+    this.metricsTopic = o.mqtt.topics.metrics;
+    this.qos = o.mqtt.qos.data;
+    this.connection = new MqttConnection({
+      role: 'data',
+      url: o.url,
+      mqtt: o.mqtt,
+      protocolVersion: o.protocolVersion,
+      env: o.env,
+    });
+    const spool = o.spool;
+    this.replayer =
+      spool === null
+        ? null
+        : new SpoolReplayer({
+            spool,
+            intervalMs: o.replayIntervalMs ?? 1000,
+            canPublish: () => this.canPublish(),
+            publish: (rec) => this.send(rec.payload, this.qos, rec),
+          });
+    this.connection.onConnect(() => this.replayer?.kick());
+  }
+
+  /** Opens the spool (records left from a previous run are replayed), then connects. Never throws because the broker is away. */
+  async start(): Promise<void> {
+    if (this.mode !== 'idle') return;
+    this.mode = 'running';
+    await this.o.spool?.open();
+    await this.connection.start();
+    this.replayer?.start();
+  }
+
+  /** The message_id the next frame gets. */
+  peekNextMessageId(): number {
+    return this.nextId;
+  }
+
+  /** Publishes (or spools) the detection message of one frame. Call it inside the frame's span. */
+  async publishFrame(result: FrameResult): Promise<PublishResult> {
+    const messageId = this.nextId++;
+    const msg = buildDetectionMessage(result, messageId, traceIdOf(trace.getActiveSpan()) || null);
+    const payload = JSON.stringify(msg);
+    const props = injectUserProperties();
+    const rec: SpoolRecord = {
+      topic: this.topic,
+      payload,
+      qos: this.qos,
+      sourceId: result.sourceId,
+      messageId,
+      spooledAtMs: 0,
+    };
+    if (props?.traceparent !== undefined) rec.traceparent = props.traceparent as string;
+    if (props?.tracestate !== undefined) rec.tracestate = props.tracestate as string;
+
+    const bypass = this.bypassReason();
+    if (bypass !== null) return this.toSpool(rec, bypass);
+    let abandon!: () => void;
+    const abandoned = new Promise<'abandoned'>((resolve) => (abandon = () => resolve('abandoned')));
+    const race = Promise.race([
+      this.send(payload, this.qos, rec).then(() => 'ok' as const),
+      abandoned,
+    ]);
+    const entry: InFlight = { rec, abandon, settled: race.then(noop, noop) };
+    this.inflight.add(entry);
+    try {
+      const r = await race;
+      if (r === 'abandoned') return { messageId, spooled: true };
+      addMetric('mqttPublished', 1, { channel: 'detections' });
+      return { messageId, spooled: false };
+    } catch (err) {
+      const reason = failureReason(err);
+      if (this.budget.take() !== null)
+        logEvent(
+          log(),
+          'publish_failed',
+          `detection message ${messageId} not published (${describeError(err)}); spooling it`,
+          { message_id: messageId, reason },
+        );
+      return await this.toSpool(rec, reason);
+    } finally {
+      this.inflight.delete(entry);
+    }
+  }
+
+  /** Publishes a metrics message on topics.metrics (QoS 0). Resolves false when not connected. */
+  async publishMetrics(snapshot: MetricsSnapshot): Promise<boolean> {
+    try {
+      await this.connection.publish(
+        this.metricsTopic,
+        JSON.stringify(buildMetricsMessage(snapshot)),
+        { qos: 0, userProperties: injectUserProperties() },
+      );
+      addMetric('mqttPublished', 1, { channel: 'metrics' });
+      return true;
+    } catch (err) {
+      addMetric('mqttFailed', 1, { channel: 'metrics', reason: failureReason(err) });
+      return false;
+    }
+  }
+
+  /** Shutdown step: new frames go to the spool; waits up to timeoutMs for publishes in flight, then spools those still waiting. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.mode === 'running') this.mode = 'draining';
+    await this.replayer?.stop();
+    await settleWithin(Promise.all([...this.inflight].map((e) => e.settled)), timeoutMs);
+    for (const e of [...this.inflight]) {
+      this.inflight.delete(e);
+      await this.toSpool(e.rec, 'timeout').catch(() => undefined);
+      e.abandon();
+    }
+  }
+
+  /** Idempotent: drains (bounded), disconnects and closes the spool. */
+  async stop(): Promise<void> {
+    if (this.mode === 'stopped') return;
+    if (this.mode !== 'idle') await this.drain(1000);
+    this.mode = 'stopped';
+    await this.connection.stop();
+    await this.o.spool?.close();
+  }
+
+  /** Messages waiting in the spool (0 without a spool). */
+  spooled(): number {
+    return this.o.spool?.size() ?? 0;
+  }
+
+  breakerState(): ReturnType<CallPolicy['breakerState']> {
+    return this.o.policy.breakerState();
+  }
+
+  /** For the mqtt_data health check (src/health/checks/mqtt-plane.ts). */
+  healthView(): PlaneHealthView {
+    return {
+      ...connectionView(this.connection),
+      breaker: this.o.policy.breakerState(),
+      spool: spoolView(this.o.spool),
+    };
+  }
+
+  private canPublish(): boolean {
+    return (
+      this.connection.isConnected() &&
+      this.o.policy.breakerState() !== 'open' &&
+      this.mode === 'running'
+    );
+  }
+
+  private bypassReason(): FailureReason | 'behind_spool' | 'shutdown' | null {
+    if (this.mode !== 'running') return 'shutdown';
+    if (!this.connection.isConnected()) return 'disconnected';
+    if (this.o.policy.breakerState() === 'open') return 'breaker_open';
+    if (this.spooled() > 0) return 'behind_spool';
+    return null;
+  }
+
+  private send(payload: string, qos: 0 | 1 | 2, rec: SpoolRecord): Promise<void> {
+    const userProperties = traceProperties(rec.traceparent, rec.tracestate);
+    return this.o.policy.execute(() =>
+      this.connection.publish(rec.topic, payload, { qos, userProperties }),
+    );
+  }
+
+  private async toSpool(rec: SpoolRecord, reason: string): Promise<PublishResult> {
+    if (reason !== 'behind_spool' && reason !== 'shutdown')
+      addMetric('mqttFailed', 1, { channel: 'detections', reason });
+    const spool = this.o.spool;
+    if (spool === null) {
+      throw new AdelineError(
+        'ADELINE_ERR_MQTT_PUBLISH',
+        `detection message ${rec.messageId} was not published (${reason}) and spool.enabled is false, so it is lost`,
+        { details: { reason } },
+      );
+    }
+    rec.spooledAtMs = Date.now();
+    await spool.append(rec);
+    trace.getActiveSpan()?.addEvent(SPAN_EVENTS.spooled, { reason });
+    this.replayer?.kick();
+    return { messageId: rec.messageId, spooled: true };
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Counts dropped frames per source and reason: adeline_frames_dropped_total{source_id,reason}
+ * and a `frames_dropped` warning logged once per source and reason (STYLE.md 12).
+ */
+import type { DropReason } from './frame-source.js';
+import { addMetric } from '../telemetry/metrics.js';
+import { getLogger, logEvent } from '../telemetry/logger.js';
+
+const log = getLogger('scheduler');
+
+export const DROP_REASONS: readonly DropReason[] = [
+  'max_fps',
+  'backpressure',
+  'paused',
+  'error',
+  'shutdown',
+];
+
+export type DropCounts = Record<DropReason, number>;
+
+export function emptyDropCounts(): DropCounts {
+  return { max_fps: 0, backpressure: 0, paused: 0, error: 0, shutdown: 0 };
+}
+
+const EXPLAIN: Record<DropReason, string> = {
+  max_fps: 'the source delivers faster than max_fps; the latest frame wins',
+  backpressure: 'the pipeline is behind; stale frames are replaced by the latest',
+  paused: 'the pipeline is paused; live frames are discarded',
+  error: 'a frame could not be handed to the pipeline',
+  shutdown: 'the service is stopping',
+};
+
+export class DropCounter {
+  private readonly counts = new Map<number, DropCounts>();
+  private readonly labels = new Map<string, { source_id: number; reason: DropReason }>();
+  private readonly logged = new Set<string>();
+
+  count(sourceId: number, reason: DropReason, n = 1): void {
+    let c = this.counts.get(sourceId);
+    if (!c) {
+      c = emptyDropCounts();
+      this.counts.set(sourceId, c);
+    }
+    c[reason] += n;
+    const key = `${sourceId}/${reason}`;
+    let labels = this.labels.get(key);
+    if (!labels) {
+      labels = { source_id: sourceId, reason };
+      this.labels.set(key, labels);
+    }
+    addMetric('framesDropped', n, labels);
+    if (!this.logged.has(key)) {
+      this.logged.add(key);
+      logEvent(
+        log,
+        'frames_dropped',
+        `source ${sourceId} is dropping frames (${reason}): ${EXPLAIN[reason]}`,
+        {
+          source_id: sourceId,
+          reason,
+        },
+      );
+    }
+  }
+
+  /** Drops of one source by reason (zeros when none). */
+  of(sourceId: number): DropCounts {
+    return { ...(this.counts.get(sourceId) ?? emptyDropCounts()) };
+  }
+
+  /** Drops of all sources by reason. */
+  total(): DropCounts {
+    const t = emptyDropCounts();
+    for (const c of this.counts.values()) for (const r of DROP_REASONS) t[r] += c[r];
+    return t;
+  }
+}

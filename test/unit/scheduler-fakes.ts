@@ -1,0 +1,152 @@
+/** Fakes for the scheduler tests: a manual clock, a scripted source and a slot-counting pipeline. */
+import type { Frame } from '../../src/domain/frame.js';
+import type { Clock } from '../../src/source/clock.js';
+import { FrameHandoff } from '../../src/source/frame-handoff.js';
+import { FramePool, PooledFrame } from '../../src/source/frame-pool.js';
+import type { FrameSource, SourceKind, SourceStatus } from '../../src/source/frame-source.js';
+
+/** Virtual monotonic time; sleeps resolve only when the test advances it. */
+export class ManualClock implements Clock {
+  t = 0;
+  private sleepers: { at: number; resolve: () => void }[] = [];
+
+  now(): number {
+    return this.t;
+  }
+
+  sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const s = { at: this.t + ms, resolve };
+      this.sleepers.push(s);
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  pending(): number {
+    return this.sleepers.length;
+  }
+
+  advance(ms: number): void {
+    this.t += ms;
+    const due = this.sleepers.filter((s) => s.at <= this.t + 1e-9);
+    this.sleepers = this.sleepers.filter((s) => s.at > this.t + 1e-9);
+    for (const s of due) s.resolve();
+  }
+
+  /** Jumps to the earliest sleeper's wake-up time. */
+  advanceToNext(): boolean {
+    if (this.sleepers.length === 0) return false;
+    const at = Math.min(...this.sleepers.map((s) => s.at));
+    this.advance(at - this.t);
+    return true;
+  }
+}
+
+/** Lets every pending promise callback and immediate run. */
+export const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export class FakeSource implements FrameSource {
+  readonly kind: SourceKind = 'synthetic';
+  readonly description = 'fake';
+  onDrop?: () => void;
+  paused = false;
+  private readonly pool = new FramePool();
+  private readonly handoff: FrameHandoff;
+  private seq = 0;
+
+  constructor(
+    readonly id: number,
+    readonly live: boolean,
+  ) {
+    this.handoff = new FrameHandoff(live, {
+      drop: () => this.onDrop?.(),
+      demand: () => {},
+      ready: () => {},
+    });
+  }
+
+  /** Delivers `n` frames (a live source replaces any untaken one). */
+  emit(n = 1): void {
+    for (let i = 0; i < n; i++) {
+      this.handoff.push(
+        new PooledFrame(this.pool, this.id, ++this.seq, 2, 2, this.pool.acquire(12), 0, 0),
+      );
+    }
+  }
+
+  end(): void {
+    this.handoff.end();
+  }
+
+  nominalFps(): number | null {
+    return null;
+  }
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+  next(): Promise<Frame | null> {
+    return this.handoff.next();
+  }
+  stop(): Promise<void> {
+    this.handoff.close();
+    return Promise.resolve();
+  }
+  status(): SourceStatus {
+    return {
+      state: 'delivering',
+      sinceMs: 0,
+      framesRead: this.seq,
+      lastFrameAtMs: null,
+      reconnects: 0,
+    };
+  }
+  setPaused(p: boolean): void {
+    this.paused = p;
+  }
+}
+
+/** A pipeline with `slots` in-flight slots; frames are held until finish() unless autoFinish. */
+export class FakePipeline {
+  inUse = 0;
+  readonly got: { sourceId: number; seq: number; at: number }[] = [];
+  readonly held: Frame[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly slots: number,
+    private readonly clock: Clock,
+    private readonly autoFinish = true,
+  ) {}
+
+  admit = (): Promise<void> => {
+    if (this.inUse < this.slots) {
+      this.inUse++;
+      return Promise.resolve();
+    }
+    return new Promise((r) => this.waiters.push(() => (this.inUse++, r())));
+  };
+
+  cancelAdmission = (): void => this.freeSlot();
+
+  process = (frame: Frame): void => {
+    this.got.push({ sourceId: frame.sourceId, seq: frame.seq, at: this.clock.now() });
+    if (this.autoFinish) {
+      frame.release();
+      queueMicrotask(() => this.freeSlot());
+    } else this.held.push(frame);
+  };
+
+  /** Finishes the oldest held frame. */
+  finish(): void {
+    const f = this.held.shift();
+    if (!f) return;
+    f.release();
+    this.freeSlot();
+  }
+
+  private freeSlot(): void {
+    this.inUse--;
+    this.waiters.shift()?.();
+  }
+}
