@@ -14,7 +14,7 @@ export interface ControllerDeps {
   pause: () => void;
   resume: () => void;
   requestStop: (reason: string) => void;
-  stats: RunStats;
+  stats: () => RunStats;
   sourcesCount: () => number;
   health: () => Promise<{ status: string; checks: Record<string, unknown> }>;
   roi: { mode: string; cropEnabled(): boolean; setCropEnabled(on: boolean): void };
@@ -42,9 +42,9 @@ export class AppController implements ServiceController {
 
   metrics(): MetricsSnapshot {
     return {
-      throughputFps: Math.round(this.d.stats.fps() * 100) / 100,
+      throughputFps: Math.round(this.d.stats().fps() * 100) / 100,
       sourcesCount: this.d.sourcesCount(),
-      latencyReports: this.d.stats.sourceLatencies().map((s) => ({
+      latencyReports: this.d.stats().sourceLatencies().map((s) => ({
         sourceId: s.sourceId,
         frameDecodingLatencyMs: round(s.decodeMs),
         inferenceLatencyMs: round(s.inferenceMs),

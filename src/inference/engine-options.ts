@@ -3,6 +3,28 @@
  * of range throw RangeError, each naming the option and its allowed range (STYLE.md 9).
  */
 import type { LayoutOption } from './layout.js';
+import type { FaultSpec } from './worker-protocol.js';
+
+export interface EngineOptions {
+  modelPath: string;
+  layout: LayoutOption;
+  labelsFile: string | null;
+  intraOpThreads: number;
+  /** Input size for models with a dynamic input (models.imgsz); a fixed input size wins. */
+  imgsz: number;
+  confidence: number;
+  iouThreshold: number;
+  /** Input tensors that can be prepared or in flight at once. */
+  poolSize: number;
+  /** Default timeout of one run, milliseconds; 0 = none (infer() can set its own). */
+  inferTimeoutMs?: number;
+  /** Most detections per frame after NMS (default 300). */
+  maxDetections?: number;
+  /** Simulated worker failures; honoured only when ADELINE_TEST_FAULTS=1. */
+  faultInjection?: FaultSpec | null;
+  /** Skip the model_loaded / model_imgsz_overridden log lines (`adeline model info`). */
+  quiet?: boolean;
+}
 
 interface Checked {
   modelPath: unknown;

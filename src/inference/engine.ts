@@ -6,89 +6,32 @@
 import type { Detection } from '../domain/detection.js';
 import { AdelineError } from '../domain/errors.js';
 import type { Roi } from '../domain/roi.js';
-import { getLogger, logEvent } from '../telemetry/logger.js';
-import { Candidates } from './candidates.js';
-import { className } from './class-names.js';
-import { buildGrid, decodeEnd2end, decodeYolov5, decodeYolov8, type Grid } from './decoders.js';
-import { LAYOUT_OPTIONS, type LayoutOption } from './layout.js';
-import { Letterboxer, PAD_VALUE, mapBoxToFrame, type LetterboxTransform } from './letterbox.js';
+import { validateEngineOptions, validateFault, type EngineOptions } from './engine-options.js';
+import { LAYOUT_OPTIONS } from './layout.js';
+import { Letterboxer, PAD_VALUE } from './letterbox.js';
 import type { ModelInfo } from './model-info.js';
-import { loadModel } from './model-loader.js';
-import { DEFAULT_MAX_DETECTIONS, nms } from './nms.js';
-import { TensorPool, type TensorSlot } from './tensor-pool.js';
+import { loadModel, logModelLoaded } from './model-loader.js';
+import { OutputDecoder } from './output-decoder.js';
+import { OutputRecycler } from './output-recycler.js';
+import { PreparedInput, type RawOutput } from './prepared-input.js';
+import { TensorPool } from './tensor-pool.js';
 import type { WorkerHost } from './worker-host.js';
-import type { FaultSpec, RecycledOutput } from './worker-protocol.js';
-import { validateEngineOptions, validateFault } from './engine-options.js';
+import type { FaultSpec } from './worker-protocol.js';
 
+export type { EngineOptions } from './engine-options.js';
+export { PreparedInput, type RawOutput } from './prepared-input.js';
 export type { FaultSpec } from './worker-protocol.js';
 
-export interface EngineOptions {
-  modelPath: string;
-  layout: LayoutOption;
-  labelsFile: string | null;
-  intraOpThreads: number;
-  /** Input size for models with a dynamic input (models.imgsz); a fixed input size wins. */
-  imgsz: number;
-  confidence: number;
-  iouThreshold: number;
-  /** Input tensors that can be prepared or in flight at once. */
-  poolSize: number;
-  /** Default timeout of one run, milliseconds; 0 = none (infer() can set its own). */
-  inferTimeoutMs?: number;
-  /** Most detections per frame after NMS (default 300). */
-  maxDetections?: number;
-  /** Simulated worker failures; honoured only when ADELINE_TEST_FAULTS=1. */
-  faultInjection?: FaultSpec | null;
-  /** Skip the model_loaded / model_imgsz_overridden log lines (`adeline model info`). */
-  quiet?: boolean;
-}
-
-/** A frame letterboxed into a pooled input tensor, with the transform back to frame pixels. */
-export class PreparedInput {
-  /** @internal */ consumed = false;
-  /** @internal */ constructor(
-    readonly slot: TensorSlot,
-    readonly transform: LetterboxTransform,
-    readonly dims: readonly number[],
-  ) {}
-
-  /** The [1, 3, H, W] tensor data (detached while it is in the worker). */
-  get tensor(): Float32Array {
-    return this.slot.data;
-  }
-}
-
-export interface RawOutput {
-  /**
-   * The detection output, as float32. decode() (or releaseOutput()) hands its buffer back to the
-   * worker for reuse; after that it is detached, so read it before.
-   */
-  data: Float32Array;
-  dims: number[];
-  /** session.run time measured in the worker, milliseconds. */
-  inferenceMs: number;
-  /** Epoch milliseconds, measured in the worker. */
-  workerStartMs: number;
-  workerEndMs: number;
-  /** Time the input waited on the main thread for the worker, milliseconds. */
-  queueMs: number;
-}
-
-const MAX_RECYCLED = 4;
-const NO_RECYCLE: RecycledOutput[] = [];
 const faultsAllowed = (): boolean => process.env.ADELINE_TEST_FAULTS === '1';
 
 export class InferenceEngine {
   private readonly pool: TensorPool;
   private readonly letterboxer: Letterboxer;
-  private readonly candidates: Candidates;
-  private readonly grid: Grid | null;
+  private readonly decoder: OutputDecoder;
+  private readonly recycler: OutputRecycler;
   private readonly fetch: string[];
   private readonly dims: number[];
   private probeBuffer: Float32Array | null = null;
-  /** Output buffers decoded and waiting to go back to the worker with the next run. */
-  private recycle: RecycledOutput[] = [];
-  private readonly released = new WeakSet<Float32Array>();
   private fault: FaultSpec | null = null;
   private closed = false;
 
@@ -102,8 +45,8 @@ export class InferenceEngine {
     this.dims = [1, 3, h, w];
     this.pool = new TensorPool(opts.poolSize, 3 * w * h);
     this.letterboxer = new Letterboxer(w, h);
-    this.candidates = new Candidates(info.candidates);
-    this.grid = info.gridDecode ? buildGrid(w, h) : null;
+    this.decoder = new OutputDecoder(info, opts);
+    this.recycler = new OutputRecycler(info.outputName);
     this.fetch = [info.outputName];
     if (opts.faultInjection && faultsAllowed()) this.fault = { ...opts.faultInjection };
   }
@@ -112,27 +55,7 @@ export class InferenceEngine {
   static async open(opts: EngineOptions): Promise<InferenceEngine> {
     validateEngineOptions(opts, LAYOUT_OPTIONS);
     const { info, host } = await loadModel(opts);
-    if (opts.quiet) return new InferenceEngine(info, host, opts);
-    const log = getLogger('inference');
-    logEvent(log, 'model_loaded', `model ${info.name} loaded`, {
-      model: info.path,
-      layout: info.layout,
-      layout_source: info.layoutSource,
-      grid_decode: info.gridDecode,
-      classes: info.classNames.length,
-      input: `${info.inputWidth}x${info.inputHeight}`,
-    });
-    if (!info.dynamicInput && (info.inputWidth !== opts.imgsz || info.inputHeight !== opts.imgsz)) {
-      logEvent(
-        log,
-        'model_imgsz_overridden',
-        `model ${info.name} has a fixed input size ${info.inputWidth}x${info.inputHeight}; models.imgsz ${opts.imgsz} is ignored`,
-        {
-          model: info.path,
-          imgsz: opts.imgsz,
-        },
-      );
-    }
+    if (!opts.quiet) logModelLoaded(info, opts.imgsz);
     return new InferenceEngine(info, host, opts);
   }
 
@@ -218,7 +141,6 @@ export class InferenceEngine {
   releaseOutput(raw: RawOutput): void {
     this.recycler.release(raw.data);
   }
-
 
   /** One inference on a blank input; resolves with its duration in the worker, milliseconds. */
   async probe(opts: { timeoutMs?: number } = {}): Promise<number> {

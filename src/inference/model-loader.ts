@@ -4,6 +4,7 @@
  * the class names. Produces the ModelInfo; every failure is one AdelineError.
  */
 import { AdelineError } from '../domain/errors.js';
+import { getLogger, logEvent } from '../telemetry/logger.js';
 import { loadLabelsFile, parseMetadataNames, resolveClassNames } from './class-names.js';
 import { detectLayout, type LayoutOption } from './layout.js';
 import { PAD_VALUE } from './letterbox.js';
@@ -139,5 +140,29 @@ export async function loadModel(o: LoadOptions): Promise<LoadedModel> {
     await host.close();
     if (err instanceof AdelineError) throw err;
     throw formatError(o.modelPath, err instanceof Error ? err.message : String(err), err);
+  }
+}
+
+/** Logs model_loaded, and model_imgsz_overridden when a fixed input size beats models.imgsz. */
+export function logModelLoaded(info: ModelInfo, imgsz: number): void {
+  const log = getLogger('inference');
+  logEvent(log, 'model_loaded', `model ${info.name} loaded`, {
+    model: info.path,
+    layout: info.layout,
+    layout_source: info.layoutSource,
+    grid_decode: info.gridDecode,
+    classes: info.classNames.length,
+    input: `${info.inputWidth}x${info.inputHeight}`,
+  });
+  if (!info.dynamicInput && (info.inputWidth !== imgsz || info.inputHeight !== imgsz)) {
+    logEvent(
+      log,
+      'model_imgsz_overridden',
+      `model ${info.name} has a fixed input size ${info.inputWidth}x${info.inputHeight}; models.imgsz ${imgsz} is ignored`,
+      {
+        model: info.path,
+        imgsz: imgsz,
+      },
+    );
   }
 }

@@ -32,7 +32,7 @@ export interface RunRequest {
   dims: number[];
   fetch: string[] | null;
   /** Decoded output buffers handed back to the worker with this run. */
-  recycle?: RecycledOutput[];
+  recycle?: readonly RecycledOutput[];
   timeoutMs: number;
   fault?: FaultKind;
 }

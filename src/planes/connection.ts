@@ -1,13 +1,12 @@
 /**
- * One MQTT connection over mqtt.js, as a state machine (connection-state.ts). It never gives up
- * and never throws because the broker is away: start() settles after the first attempt, the
- * state reports the error, and mqtt.js retries on a capped exponential backoff. MQTT 5 first;
- * a broker that refuses 5 gets 3.1.1 on the next attempt.
+ * One MQTT connection over mqtt.js. It never gives up and never throws because the broker is
+ * away: start() settles after the first attempt, the state (connection-machine.ts) reports the
+ * error, and mqtt.js retries on a capped exponential backoff. MQTT 5 first; a broker that
+ * refuses 5 gets 3.1.1 on the next attempt.
  */
 import { connect, type MqttClient } from 'mqtt';
 import { AdelineError } from '../domain/errors.js';
-import { addMetric, setGauge } from '../telemetry/metrics.js';
-import { getLogger, type Logger, logEvent } from '../telemetry/logger.js';
+import { getLogger, logEvent } from '../telemetry/logger.js';
 import { redactUrl, type MqttConfig } from './broker-url.js';
 import { buildClientId } from './client-id.js';
 import {
@@ -18,9 +17,10 @@ import {
   type UserProperties,
 } from './client-calls.js';
 import { wireClient } from './client-events.js';
+import { ConnectionMachine } from './connection-machine.js';
 import { buildClientOptions, type WillMessage } from './connection-options.js';
 import { classifyConnectError, isProtocolRefusal } from './connection-errors.js';
-import { statusOf, type ConnectionState, type ConnectionStatus } from './connection-state.js';
+import type { ConnectionState, ConnectionStatus } from './connection-state.js';
 import { Signal } from './signal.js';
 
 export type { PublishOptions, UserProperties } from './client-calls.js';
@@ -43,44 +43,52 @@ export interface MqttConnectionOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Looked up per use, so a logger configured after import (configureLogger) is used. */
-const log = (): Logger => getLogger('mqtt');
-
 export class MqttConnection {
   readonly clientId: string;
   readonly role: string;
   /** Fires on every (re)connect. */
   readonly connected = new Signal<[]>();
   readonly messages = new Signal<Parameters<MessageListener>>();
-  readonly states = new Signal<[ConnectionState]>();
+  private readonly machine: ConnectionMachine;
+  private readonly reconnect: boolean;
   private client: MqttClient | null = null;
-  private st: ConnectionState = { kind: 'idle', since: Date.now() };
   private version: 4 | 5;
-  private attempts = 0;
-  private lastError: AdelineError | null = null;
-  private lastLogged = '';
 
   constructor(private readonly o: MqttConnectionOptions) {
     this.role = o.role;
     this.clientId = buildClientId(o.mqtt.client_id_prefix, o.role);
     this.version = o.protocolVersion ?? o.mqtt.protocol_version;
+    this.reconnect = o.reconnect ?? true;
+    const reconnect = this.reconnect ? o.mqtt.reconnect : null;
+    this.machine = new ConnectionMachine({
+      plane: o.role,
+      clientId: this.clientId,
+      broker: redactUrl(o.url),
+      reconnect,
+    });
+  }
+
+  /** Fires on every state change. */
+  get states(): Signal<[ConnectionState]> {
+    return this.machine.states;
   }
 
   /** Starts connecting; resolves after the first attempt settles (or the connect timeout). Never rejects for an absent broker. */
   async start(): Promise<void> {
-    if (this.st.kind !== 'idle') return;
+    if (this.machine.state.kind !== 'idle') return;
     this.createClient();
-    await this.waitFor((s) => s.kind !== 'connecting', this.o.mqtt.connect_timeout_ms + 500).catch(
-      () => undefined,
-    );
+    const settled = (s: ConnectionState): boolean => s.kind !== 'connecting';
+    await this.machine
+      .waitFor(settled, this.o.mqtt.connect_timeout_ms + 500)
+      .catch(() => undefined);
   }
 
   state(): ConnectionState {
-    return this.st;
+    return this.machine.state;
   }
 
   isConnected(): boolean {
-    return this.st.kind === 'connected';
+    return this.machine.state.kind === 'connected';
   }
 
   /** 5, or 4 (3.1.1): the version in use, or the one the next attempt uses. */
@@ -89,14 +97,7 @@ export class MqttConnection {
   }
 
   status(): ConnectionStatus {
-    const v = {
-      plane: this.role,
-      clientId: this.clientId,
-      broker: redactUrl(this.o.url),
-      attempts: this.attempts,
-      lastError: this.lastError,
-    };
-    return statusOf(this.st, v);
+    return this.machine.status();
   }
 
   /** Runs on every (re)connect. Returns an unsubscribe function. */
@@ -114,10 +115,11 @@ export class MqttConnection {
       x.kind === 'connected' ||
       x.kind === 'closed' ||
       (x.kind === 'offline' && x.retryInMs === null);
-    const s = await this.waitFor(done, timeoutMs).catch(() => null);
+    const s = await this.machine.waitFor(done, timeoutMs).catch(() => null);
     if (s?.kind === 'connected') return;
+    const last = this.machine.state.kind === 'offline' ? this.machine.state.lastError : null;
     throw (
-      this.lastError ??
+      last ??
       new AdelineError(
         'ADELINE_ERR_MQTT_CONNECT',
         `no connection to MQTT broker ${redactUrl(this.o.url)} within ${timeoutMs} ms`,
@@ -127,8 +129,8 @@ export class MqttConnection {
 
   /** Rejects at once (ADELINE_ERR_MQTT_PUBLISH, reason disconnected) unless connected. */
   publish(topic: string, payload: string | Buffer, opts: PublishOptions): Promise<void> {
-    if (this.client === null || this.st.kind !== 'connected') {
-      const msg = `cannot publish to ${topic}: the ${this.role} connection is ${this.st.kind}`;
+    if (this.client === null || !this.isConnected()) {
+      const msg = `cannot publish to ${topic}: the ${this.role} connection is ${this.machine.state.kind}`;
       return Promise.reject(
         new AdelineError('ADELINE_ERR_MQTT_PUBLISH', msg, { details: { reason: 'disconnected' } }),
       );
@@ -137,162 +139,65 @@ export class MqttConnection {
   }
 
   subscribe(topic: string, qos: 0 | 1 | 2): Promise<void> {
-    if (this.client === null)
+    if (this.client === null) {
       return Promise.reject(
         new AdelineError('ADELINE_ERR_MQTT_CONNECT', `cannot subscribe to ${topic}: not started`),
       );
+    }
     return subscribeOn(this.client, topic, qos);
   }
 
   /** Idempotent. Sends DISCONNECT after pending QoS>0 publishes (bounded by timeoutMs), then closes. */
   async stop(timeoutMs = 2000): Promise<void> {
-    if (this.st.kind === 'closed') return;
     const client = this.client;
     this.client = null;
-    this.setState({ kind: 'closed', since: Date.now() });
-    if (client !== null) await endClient(client, timeoutMs);
+    if (this.machine.close() && client !== null) await endClient(client, timeoutMs);
   }
 
   private createClient(): void {
-    const reconnect = this.o.reconnect ?? true;
+    const { mqtt, url } = this.o;
     const opts = buildClientOptions({
-      cfg: this.o.mqtt,
-      url: this.o.url,
+      cfg: mqtt,
+      url,
       clientId: this.clientId,
       protocolVersion: this.version,
       will: this.o.will,
-      reconnect,
+      reconnect: this.reconnect,
       env: this.o.env,
     });
-    const client = connect(this.o.url, opts);
+    const client = connect(url, opts);
     this.client = client;
-    const now = Date.now();
-    this.setState(
-      this.attempts === 0
-        ? { kind: 'connecting', since: now }
-        : { kind: 'reconnecting', since: now, attempt: this.attempts, lastError: this.lastError },
-    );
-    const r = this.o.mqtt.reconnect;
+    this.machine.connecting();
     wireClient(client, {
       isCurrent: () => client === this.client,
       connected: () => {
-        this.attempts = 0;
-        client.options.reconnectPeriod = reconnect ? r.initial_delay_ms : 0;
-        this.lastLogged = '';
-        this.setState({ kind: 'connected', since: Date.now(), protocolVersion: this.version });
-        logEvent(
-          log(),
-          'mqtt_connected',
-          `MQTT ${this.role} connected to ${redactUrl(this.o.url)}`,
-          {
-            plane: this.role,
-            client_id: this.clientId,
-            protocol_version: this.version,
-          },
-        );
+        client.options.reconnectPeriod = this.reconnect ? mqtt.reconnect.initial_delay_ms : 0;
+        this.machine.connected(this.version);
         this.connected.emit();
       },
       attempt: () => {
-        this.attempts += 1;
-        // The next wait after this attempt: capped exponential backoff.
-        client.options.reconnectPeriod = Math.min(
-          r.max_delay_ms,
-          r.initial_delay_ms * 2 ** Math.min(this.attempts, 30),
-        );
-        this.setState({
-          kind: 'reconnecting',
-          since: Date.now(),
-          attempt: this.attempts,
-          lastError: this.lastError,
-        });
+        client.options.reconnectPeriod = this.machine.attempt(); // the wait after this attempt
       },
       error: (err) => {
         if (this.version === 5 && isProtocolRefusal(err)) this.fallBack(client);
-        else this.recordError(classifyConnectError(err, this.o.url, this.version));
+        else this.machine.failed(classifyConnectError(err, url, this.version));
       },
       closed: (wasConnected, hadError) => {
-        const where = redactUrl(this.o.url);
-        if (wasConnected)
-          logEvent(
-            log(),
-            'mqtt_disconnected',
-            `MQTT ${this.role} lost its connection to ${where}`,
-            {
-              plane: this.role,
-            },
-          );
-        else if (!hadError)
-          this.recordError(
-            new AdelineError(
-              'ADELINE_ERR_MQTT_CONNECT',
-              `MQTT broker ${where} closed the connection before accepting it (no CONNACK within ${this.o.mqtt.connect_timeout_ms} ms?)`,
-            ),
-          );
-        const lastError =
-          this.lastError ??
-          new AdelineError('ADELINE_ERR_MQTT_CONNECT', `connection to ${where} closed`);
-        this.setState({
-          kind: 'offline',
-          since: Date.now(),
-          lastError,
-          retryInMs: reconnect ? (client.options.reconnectPeriod ?? null) : null,
-        });
+        const retryInMs = this.reconnect ? (client.options.reconnectPeriod ?? null) : null;
+        this.machine.closed(wasConnected, hadError, retryInMs);
       },
       message: (topic, payload, props) => this.messages.emit(topic, payload, props),
     });
   }
 
   private fallBack(old: MqttClient): void {
-    logEvent(
-      log(),
-      'mqtt_protocol_fallback',
-      `MQTT broker ${redactUrl(this.o.url)} refused MQTT 5; using 3.1.1 (no user properties, so no traceparent on messages)`,
-      { plane: this.role },
-    );
+    const msg = `MQTT broker ${redactUrl(this.o.url)} refused MQTT 5; using 3.1.1 (no user properties, so no traceparent on messages)`;
+    logEvent(getLogger('mqtt'), 'mqtt_protocol_fallback', msg, { plane: this.role });
     this.version = 4;
     this.client = null;
     old.end(true);
     setImmediate(() => {
-      if (this.st.kind !== 'closed') this.createClient();
-    });
-  }
-
-  private recordError(err: AdelineError): void {
-    this.lastError = err;
-    addMetric('errors', 1, { error_type: err.errorType, component: `mqtt_${this.role}` });
-    // A repeated failure is logged once, then every 10th attempt, so an outage does not flood the log.
-    if (err.message !== this.lastLogged || this.attempts % 10 === 0) {
-      this.lastLogged = err.message;
-      logEvent(log(), 'mqtt_connect_failed', err.message, {
-        plane: this.role,
-        code: err.code,
-        attempt: this.attempts,
-      });
-    }
-  }
-
-  private setState(s: ConnectionState): void {
-    this.st = s;
-    setGauge('mqttConnected', s.kind === 'connected' ? 1 : 0, { plane: this.role });
-    this.states.emit(s);
-  }
-
-  private waitFor(
-    pred: (s: ConnectionState) => boolean,
-    timeoutMs: number,
-  ): Promise<ConnectionState> {
-    if (pred(this.st)) return Promise.resolve(this.st);
-    return new Promise((resolve, reject) => {
-      const off = this.states.on((s) => {
-        if (!pred(s)) return;
-        clearTimeout(t);
-        off();
-        resolve(s);
-      });
-      const t = setTimeout(() => {
-        off();
-        reject(new Error('timeout'));
-      }, timeoutMs);
+      if (this.machine.state.kind !== 'closed') this.createClient();
     });
   }
 }

@@ -14,11 +14,10 @@ import type { CallPolicy, Spool, SpoolRecord } from '../resilience/types.js';
 import { getLogger, type Logger, logEvent } from '../telemetry/logger.js';
 import { addMetric } from '../telemetry/metrics.js';
 import { SPAN_EVENTS } from '../telemetry/schema.js';
-import { traceIdOf } from '../telemetry/tracing.js';
-import { settleWithin } from './async-utils.js';
+import { InFlight } from './in-flight.js';
+import { frameRecord } from './frame-record.js';
 import type { MqttConfig } from './broker-url.js';
 import { MqttConnection } from './connection.js';
-import { buildDetectionMessage } from './detection-message.js';
 import { LogBudget } from './log-budget.js';
 import { buildMetricsMessage } from './metrics-message.js';
 import { failureReason, type FailureReason } from './publish-reason.js';
@@ -44,16 +43,8 @@ export interface PublishResult {
   spooled: boolean;
 }
 
-interface InFlight {
-  rec: SpoolRecord;
-  abandon: () => void;
-  /** Settles when the publish finished either way. */
-  settled: Promise<void>;
-}
-
 /** Looked up per use, so a logger configured after import (configureLogger) is used. */
 const log = (): Logger => getLogger('data-plane');
-const noop = (): void => undefined;
 
 export class DataPlane implements Component {
   readonly name = 'data-plane';
@@ -62,7 +53,7 @@ export class DataPlane implements Component {
   private readonly topic: string;
   private readonly metricsTopic: string;
   private readonly qos: 0 | 1 | 2;
-  private readonly inflight = new Set<InFlight>();
+  private readonly inflight = new InFlight();
   private readonly budget = new LogBudget(10, 10_000);
   private nextId = 1;
   private mode: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
@@ -86,7 +77,7 @@ export class DataPlane implements Component {
             spool,
             intervalMs: o.replayIntervalMs ?? 1000,
             canPublish: () => this.canPublish(),
-            publish: (rec) => this.send(rec.payload, this.qos, rec),
+            publish: (rec) => this.send(rec),
           });
     this.connection.onConnect(() => this.replayer?.kick());
   }
@@ -107,48 +98,20 @@ export class DataPlane implements Component {
 
   /** Publishes (or spools) the detection message of one frame. Call it inside the frame's span. */
   async publishFrame(result: FrameResult): Promise<PublishResult> {
-    const messageId = this.nextId++;
-    const msg = buildDetectionMessage(result, messageId, traceIdOf(trace.getActiveSpan()) || null);
-    const payload = JSON.stringify(msg);
-    const props = injectUserProperties();
-    const rec: SpoolRecord = {
-      topic: this.topic,
-      payload,
-      qos: this.qos,
-      sourceId: result.sourceId,
-      messageId,
-      spooledAtMs: 0,
-    };
-    if (props?.traceparent !== undefined) rec.traceparent = props.traceparent as string;
-    if (props?.tracestate !== undefined) rec.tracestate = props.tracestate as string;
-
+    const rec = frameRecord(result, this.nextId++, this.topic, this.qos);
     const bypass = this.bypassReason();
     if (bypass !== null) return this.toSpool(rec, bypass);
-    let abandon!: () => void;
-    const abandoned = new Promise<'abandoned'>((resolve) => (abandon = () => resolve('abandoned')));
-    const race = Promise.race([
-      this.send(payload, this.qos, rec).then(() => 'ok' as const),
-      abandoned,
-    ]);
-    const entry: InFlight = { rec, abandon, settled: race.then(noop, noop) };
-    this.inflight.add(entry);
     try {
-      const r = await race;
-      if (r === 'abandoned') return { messageId, spooled: true };
-      addMetric('mqttPublished', 1, { channel: 'detections' });
-      return { messageId, spooled: false };
+      const r = await this.inflight.track(rec, this.send(rec));
+      if (r === 'ok') addMetric('mqttPublished', 1, { channel: 'detections' });
+      return { messageId: rec.messageId, spooled: r === 'abandoned' };
     } catch (err) {
       const reason = failureReason(err);
-      if (this.budget.take() !== null)
-        logEvent(
-          log(),
-          'publish_failed',
-          `detection message ${messageId} not published (${describeError(err)}); spooling it`,
-          { message_id: messageId, reason },
-        );
+      if (this.budget.take() !== null) {
+        const msg = `detection message ${rec.messageId} not published (${describeError(err)}); spooling it`;
+        logEvent(log(), 'publish_failed', msg, { message_id: rec.messageId, reason });
+      }
       return await this.toSpool(rec, reason);
-    } finally {
-      this.inflight.delete(entry);
     }
   }
 
@@ -172,12 +135,7 @@ export class DataPlane implements Component {
   async drain(timeoutMs: number): Promise<void> {
     if (this.mode === 'running') this.mode = 'draining';
     await this.replayer?.stop();
-    await settleWithin(Promise.all([...this.inflight].map((e) => e.settled)), timeoutMs);
-    for (const e of [...this.inflight]) {
-      this.inflight.delete(e);
-      await this.toSpool(e.rec, 'timeout').catch(() => undefined);
-      e.abandon();
-    }
+    await this.inflight.abandonRest(timeoutMs, (rec) => this.toSpool(rec, 'timeout'));
   }
 
   /** Idempotent: drains (bounded), disconnects and closes the spool. */
@@ -223,11 +181,11 @@ export class DataPlane implements Component {
     return null;
   }
 
-  private send(payload: string, qos: 0 | 1 | 2, rec: SpoolRecord): Promise<void> {
+  /** Through the policy, at the configured QoS, with the record's own traceparent. */
+  private send(rec: SpoolRecord): Promise<void> {
     const userProperties = traceProperties(rec.traceparent, rec.tracestate);
-    return this.o.policy.execute(() =>
-      this.connection.publish(rec.topic, payload, { qos, userProperties }),
-    );
+    const opts = { qos: this.qos, userProperties };
+    return this.o.policy.execute(() => this.connection.publish(rec.topic, rec.payload, opts));
   }
 
   private async toSpool(rec: SpoolRecord, reason: string): Promise<PublishResult> {

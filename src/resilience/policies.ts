@@ -99,7 +99,7 @@ export function buildInferencePolicy(
       }
       return new AdelineError(
         'ADELINE_ERR_MODEL_UNAVAILABLE',
-        `the model is unavailable: ${inf.breaker.consecutive_failures} consecutive inference runs failed, so the inference breaker is open; a trial run follows after resilience.inference.breaker.half_open_after_ms (${inf.breaker.half_open_after_ms} ms)`,
+        `the model is unavailable: the inference breaker opened after failed runs (threshold resilience.inference.breaker.consecutive_failures = ${inf.breaker.consecutive_failures}); frames fail fast until a trial run succeeds, the first call after resilience.inference.breaker.half_open_after_ms (${inf.breaker.half_open_after_ms} ms)`,
         { cause, details },
       );
     },
@@ -116,10 +116,10 @@ export function buildReconnectPolicy(
   opts: Omit<ReconnectPolicyOptions, 'initialDelayMs' | 'maxDelayMs' | 'service'> = {},
 ): RetryForeverPolicy {
   return new RetryForeverPolicy({
+    ...opts,
     service,
     initialDelayMs: cfg.initial_delay_ms,
     maxDelayMs: cfg.max_delay_ms,
     observer: opts.observer ?? defaultObserver(),
-    ...opts,
   });
 }

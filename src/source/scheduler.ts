@@ -14,40 +14,16 @@ import { DropCounter, type DropCounts } from './drop-counter.js';
 import type { DropReason, FrameSource, SourceStatus } from './frame-source.js';
 import { RateLimiter } from './rate-limiter.js';
 import { takeFrame } from './take-frame.js';
+import {
+  isPauseAware,
+  validateSchedulerOptions,
+  type ScheduledSource,
+  type SchedulerOptions,
+} from './scheduler-options.js';
+
+export type { PauseAware, ScheduledSource, SchedulerOptions } from './scheduler-options.js';
 
 const log = getLogger('scheduler');
-
-export interface ScheduledSource {
-  source: FrameSource;
-  /** Per-source cap (pipeline.sources[].max_fps); default SchedulerOptions.maxFps. */
-  maxFps?: number | undefined;
-}
-
-export interface SchedulerOptions {
-  sources: readonly ScheduledSource[];
-  /** Frames/s per source (pipeline.max_fps); 0 = no cap. */
-  maxFps: number;
-  /** Waits for an in-flight slot (Pipeline.admit). */
-  admit: () => Promise<void>;
-  /** Gives back a slot admit() granted when no frame came to use it (Pipeline.cancelAdmission). */
-  cancelAdmission: () => void;
-  /** Takes ownership of the frame and of its slot; must call frame.release() (Pipeline.submit). */
-  process: (frame: Frame) => void;
-  /** false stops taking frames (adeline run --frames reached). Default: always true. */
-  wantsMore?: () => boolean;
-  /** Called once when every source has ended (not after stop()). */
-  onEnded?: () => void;
-  clock?: Clock;
-}
-
-/** A source that can show `paused` in its own status (FfmpegSource, SyntheticSource). */
-export interface PauseAware {
-  setPaused(paused: boolean): void;
-}
-
-function isPauseAware(s: FrameSource): s is FrameSource & PauseAware {
-  return typeof (s as Partial<PauseAware>).setPaused === 'function';
-}
 
 type Waiting = 'max_fps' | 'backpressure' | 'none';
 
@@ -64,17 +40,7 @@ export class Scheduler {
   private doneP: Promise<void> | null = null;
 
   constructor(opts: SchedulerOptions) {
-    if (!Array.isArray(opts.sources)) throw new TypeError('sources must be an array');
-    for (const fn of ['admit', 'cancelAdmission', 'process'] as const) {
-      if (typeof opts[fn] !== 'function') throw new TypeError(`${fn} must be a function`);
-    }
-    const ids = new Set<number>();
-    for (const { source, maxFps } of opts.sources) {
-      if (ids.has(source.id))
-        throw new RangeError(`two sources have the id ${source.id}; give each its own id`);
-      ids.add(source.id);
-      new RateLimiter(maxFps ?? opts.maxFps, systemClock); // validates the cap
-    }
+    validateSchedulerOptions(opts);
     this.opts = opts;
     this.clock = opts.clock ?? systemClock;
     this.queue = new AdmissionQueue(opts.admit, opts.cancelAdmission, (err) =>

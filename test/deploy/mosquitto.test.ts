@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { freePort, startProcess, stopAll, waitForPort, type Proc } from '../helpers/processes.js';
+import { freePort, startProcess, waitForPort, type Proc } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 import { at, readText, readYaml, repoPath, run } from './deploy-files.js';
 
@@ -53,7 +53,6 @@ describe('Mosquitto authentication and ACLs', function () {
   after(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
     await broker?.stop('SIGTERM', 3000);
-    await stopAll();
   });
 
   it('refuses anonymous clients and wrong passwords', async () => {

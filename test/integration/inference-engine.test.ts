@@ -165,6 +165,20 @@ describe('InferenceEngine on ONNX Runtime', function () {
       engine.release(d);
     });
 
+    it('hands a decoded output buffer back to the worker, and refuses to decode it twice', async () => {
+      const input = engine.prepare(white(64, 64), 64, 64, null);
+      const raw = await engine.infer(input);
+      assert.equal(engine.decode(raw, input).length, 1);
+      assert.throws(() => engine.decode(raw, input), /already decoded or released/);
+      const decoded = raw.data;
+      const next = engine.prepare(white(64, 64), 64, 64, null);
+      const raw2 = await engine.infer(next);
+      assert.equal(decoded.length, 0, 'the decoded buffer travelled back to the worker');
+      engine.releaseOutput(raw2);
+      engine.releaseOutput(raw2);
+      assert.throws(() => engine.decode(raw2, next), TypeError);
+    });
+
     it('queues concurrent runs FIFO', async () => {
       const inputs = [
         engine.prepare(white(64, 64), 64, 64, null),

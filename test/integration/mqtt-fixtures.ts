@@ -195,28 +195,29 @@ export class Observer {
 
 export interface TestTracing {
   exporter: InMemorySpanExporter;
-  provider: TracerProvider;
+  /** Forgets the spans of this test file (the registration stays for the process). */
   shutdown(): Promise<void>;
 }
 
-/** Registers an in-memory tracer provider, an async context manager and the W3C propagator. */
+let shared: TestTracing | undefined;
+
+/**
+ * Registers an in-memory tracer provider, an async context manager and the W3C propagator, once
+ * per process: src/telemetry/tracing.ts holds a tracer whose delegate is fixed by the first
+ * provider registered, so re-registering per file would lose the spans.
+ */
 export function registerTestTracing(): TestTracing {
+  if (shared) {
+    shared.exporter.reset();
+    return shared;
+  }
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  const cm = new AsyncLocalStorageContextManager().enable();
   trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(cm);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  return {
-    exporter,
-    provider,
-    async shutdown() {
-      await provider.shutdown();
-      trace.disable();
-      context.disable();
-      propagation.disable();
-    },
-  };
+  shared = { exporter, shutdown: async () => exporter.reset() };
+  return shared;
 }
 
 class TestReader extends MetricReader {

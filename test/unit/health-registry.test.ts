@@ -24,7 +24,7 @@ function check(
 }
 
 const fixed =
-  (status: HealthStatus, message = status): Run =>
+  (status: HealthStatus, message: string = status): Run =>
   () =>
     Promise.resolve({ status, message });
 

@@ -1,4 +1,5 @@
 /** The ffmpeg command line for one source: decode the first video stream to PPM frames on stdout. */
+import type { ClassifiedSource } from '../url.js';
 
 export interface FfmpegInput {
   kind: 'file' | 'stream';
@@ -25,7 +26,9 @@ export function buildFfmpegArgs(input: FfmpegInput): string[] {
     const us = String(Math.round(input.ioTimeoutMs * 1000));
     if (input.scheme === 'rtsp' || input.scheme === 'rtsps') {
       args.push('-rtsp_transport', input.rtspTransport, '-timeout', us);
-    } else if (input.scheme !== 'udp') {
+    } else if (input.scheme === 'udp') {
+      args.push('-timeout', us);
+    } else {
       args.push('-rw_timeout', us);
     }
     args.push('-analyzeduration', String(Math.round(input.analyzeMs * 1000)));
@@ -34,4 +37,21 @@ export function buildFfmpegArgs(input: FfmpegInput): string[] {
   args.push('-map', '0:v:0', '-an', '-sn', '-dn');
   args.push('-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', 'pipe:1');
   return args;
+}
+
+/** The ffmpeg input of a classified file or stream URL. */
+export function ffmpegInput(
+  c: Extract<ClassifiedSource, { kind: 'file' | 'stream' }>,
+  o: { ioTimeoutMs: number; analyzeMs: number; rtspTransport: 'tcp' | 'udp' },
+  live: boolean,
+): FfmpegInput {
+  return {
+    kind: c.kind,
+    target: c.kind === 'file' ? c.path : c.url,
+    scheme: c.kind === 'stream' ? c.scheme : undefined,
+    realtime: live,
+    ioTimeoutMs: o.ioTimeoutMs,
+    analyzeMs: o.analyzeMs,
+    rtspTransport: o.rtspTransport,
+  };
 }

@@ -29,10 +29,12 @@ export class ChildRun {
     });
     this.exited = new Promise<ProcessExit>((resolve) => {
       let spawnError: NodeJS.ErrnoException | undefined;
-      this.child.once('error', (err: NodeJS.ErrnoException) => {
-        spawnError = err;
-        // A spawn failure emits 'error' and then 'close'; if it never spawned, resolve now.
-        if (this.child.pid === undefined) resolve({ code: null, signal: null, spawnError });
+      // 'on', not 'once': a later error (a failed kill) must not go unhandled.
+      this.child.on('error', (err: NodeJS.ErrnoException) => {
+        // A spawn failure emits 'error' (then maybe 'close'): it never ran, so resolve now.
+        if (this.child.pid !== undefined) return;
+        spawnError ??= err;
+        resolve({ code: null, signal: null, spawnError });
       });
       // 'close' waits for stdio to end too, so no stdout byte is lost after exit.
       this.child.once('close', (code, signal) => resolve({ code, signal, spawnError }));

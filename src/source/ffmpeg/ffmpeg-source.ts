@@ -12,7 +12,7 @@ import { FramePool, PooledFrame } from '../frame-pool.js';
 import type { FrameSource, SourceKind, SourceStatus } from '../frame-source.js';
 import { SourceMonitor } from '../source-monitor.js';
 import { classifySourceUrl, redactText } from '../url.js';
-import { buildFfmpegArgs, type FfmpegInput } from './ffmpeg-args.js';
+import { buildFfmpegArgs, ffmpegInput, type FfmpegInput } from './ffmpeg-args.js';
 import { checkFfmpeg, checkVideoFile, sessionFailure } from './ffmpeg-errors.js';
 import { FfmpegSession, type SessionEnd } from './ffmpeg-session.js';
 import { runStreamLoop } from './stream-loop.js';
@@ -43,7 +43,7 @@ export class FfmpegSource implements FrameSource {
   private runner: Promise<void> | null = null;
   private probed: ProbeResult | null = null;
   private failure: AdelineError | null = null;
-  private firstAttempt: { settle(err?: AdelineError): void; promise: Promise<void> } | null = null;
+  private settleFirst: (err?: AdelineError) => void = () => {};
   private seq = 0;
   private starting: Promise<void> | null = null;
 
@@ -59,15 +59,7 @@ export class FfmpegSource implements FrameSource {
     if (c.kind === 'stream' && !this.o.reconnectPolicy) {
       throw new TypeError(`source ${this.id}: a stream source needs a reconnectPolicy`);
     }
-    this.input = {
-      kind: c.kind,
-      target: c.kind === 'file' ? c.path : c.url,
-      scheme: c.kind === 'stream' ? c.scheme : undefined,
-      realtime: this.live,
-      ioTimeoutMs: this.o.ioTimeoutMs,
-      analyzeMs: this.o.analyzeMs,
-      rtspTransport: this.o.rtspTransport,
-    };
+    this.input = ffmpegInput(c, this.o, this.live);
     this.monitor = new SourceMonitor({
       sourceId: this.id,
       description: this.description,
@@ -83,9 +75,7 @@ export class FfmpegSource implements FrameSource {
   }
 
   nominalFps(): number | null {
-    if (this.probed?.fps) return this.probed.fps;
-    const measured = this.monitor.fps();
-    return measured > 0 ? measured : null;
+    return this.probed?.fps ?? this.monitor.rateFps();
   }
 
   /** Size and fps from ffprobe (files only; null for streams or before start). */
@@ -143,16 +133,12 @@ export class FfmpegSource implements FrameSource {
       this.runner = this.runFile();
       return;
     }
-    let settle!: (err?: AdelineError) => void;
-    const promise = new Promise<void>(
-      (resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())),
-    );
-    promise.catch(() => {});
-    this.firstAttempt = { settle, promise };
+    const first = new Promise<void>((ok, no) => (this.settleFirst = (e) => (e ? no(e) : ok())));
+    first.catch(() => {});
     this.runner = this.runStream();
     if (this.o.failFast) {
       try {
-        await promise;
+        await first;
       } catch (err) {
         this.fail(err as AdelineError);
         await this.stop();
@@ -202,11 +188,11 @@ export class FfmpegSource implements FrameSource {
       onReconnectAttempt: () => this.monitor.reconnectAttempt(),
       onConnected: () => {
         this.failure = null;
-        this.firstAttempt?.settle();
+        this.settleFirst();
       },
       onConnectFailed: (err) => {
         this.failure = err;
-        this.firstAttempt?.settle(err);
+        this.settleFirst(err);
         this.monitor.setPhase('reconnecting', err.message);
       },
       onLost: (err, end) => {
