@@ -30,6 +30,7 @@ import { AppController } from './controller.js';
 import { registerHealthChecks, StartupCheck } from './health-wiring.js';
 import { Lifecycle } from './lifecycle.js';
 import { startRuntimeGauges } from './runtime-gauges.js';
+import { watchFaultFile } from './test-faults.js';
 import { installSignalHandlers } from './signals.js';
 
 const log = getLogger('app');
@@ -144,6 +145,7 @@ export class AdelineService {
       inferTimeoutMs: c.resilience.inference.timeout_ms,
     });
     this.lifecycle.add('inference', () => engine.close());
+    this.lifecycle.add('test-faults', watchFaultFile(engine));
     const imgsz = engine.info.inputWidth;
     const roi = createRoiStrategy(c.roi_strategy, imgsz);
     const stabilizer = createStabilizer(c.detection_stabilization);

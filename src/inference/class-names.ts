@@ -116,7 +116,7 @@ export function resolveClassNames(
     if (numClasses !== null && labels.names.length !== numClasses) {
       throw new AdelineError(
         'ADELINE_ERR_LABELS',
-        `labels file ${labels.path} has ${labels.names.length} names but the model outputs ${numClasses} classes; give exactly one name per class, in class-id order`,
+        `labels file ${labels.path} has ${labels.names.length} name${labels.names.length === 1 ? '' : 's'} but the model outputs ${numClasses} classes; give exactly one name per class, in class-id order`,
       );
     }
     return { names: labels.names, source: 'labels' };

@@ -54,7 +54,8 @@ export interface ModelInfo {
 }
 
 const CHECK_HINT =
-  'check it with `adeline model info FILE` or `python3 -c "import onnx; onnx.checker.check_model(\'FILE\')"`, and re-export it (Ultralytics: yolo export format=onnx)';
+  'check the file with `python3 -c "import onnx; onnx.checker.check_model(\'FILE\')"` (Debian: python3-onnx) ' +
+  'and re-export it (Ultralytics: yolo export format=onnx)';
 
 export function formatError(path: string, why: string, cause?: unknown): AdelineError {
   return new AdelineError(

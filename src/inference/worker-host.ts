@@ -236,6 +236,16 @@ export class WorkerHost {
   }
 
   private replace(reason: string): void {
+    const running = this.inFlight;
+    if (running) {
+      this.inFlight = null;
+      if (running.timer) clearTimeout(running.timer);
+      const error = new AdelineError(
+        'ADELINE_ERR_INFERENCE',
+        `the inference worker was restarted (${reason}) during this run`,
+      );
+      running.resolve({ ok: false, error, input: null });
+    }
     const old = this.worker;
     this.worker = null;
     this.rejectStart?.(new WorkerLoadError(`the worker was replaced while starting (${reason})`));

@@ -5,23 +5,14 @@
  * time in arrival order, each in an `adeline.command` span that continues the sender's trace.
  */
 import type { ServiceController } from '../domain/control.js';
-import { AdelineError, describeError, errorTypeOf, isAdelineError } from '../domain/errors.js';
+import { AdelineError, describeError, isAdelineError } from '../domain/errors.js';
 import type { Component } from '../domain/lifecycle.js';
-import { connectionView, type PlaneHealthView } from './health-view.js';
-import { addMetric } from '../telemetry/metrics.js';
-import { ATTRS, SPANS } from '../telemetry/schema.js';
-import { recordSpanError, startSpan, withSpan } from '../telemetry/tracing.js';
-import type { Span } from '@opentelemetry/api';
+import { settleWithin } from './async-utils.js';
 import type { MqttConfig } from './broker-url.js';
+import { CommandRunner } from './command-runner.js';
 import { MqttConnection, type UserProperties } from './connection.js';
-import { CommandRejected, parseCommand, type ParsedCommand } from './commands/parse.js';
-import { COMMANDS, VALID_COMMANDS } from './commands/table.js';
-import type { CommandContext } from './commands/types.js';
-import { CommandLog } from './command-log.js';
+import { connectionView, type PlaneHealthView } from './health-view.js';
 import { StatusPublisher } from './status-publisher.js';
-import { extractContext } from './trace-carrier.js';
-import { deadline, settleWithin } from './async-utils.js';
-import type { StatusMessage } from './status-message.js';
 
 export interface ControlPlaneOptions {
   mqtt: MqttConfig;
@@ -46,8 +37,7 @@ export class ControlPlane implements Component {
   readonly name = 'control-plane';
   readonly connection: MqttConnection;
   private readonly out: StatusPublisher;
-  private readonly ctx: CommandContext;
-  private readonly log = new CommandLog();
+  private readonly runner: CommandRunner;
   private readonly queue: Pending[] = [];
   private draining: Promise<void> | null = null;
   private stopped = false;
@@ -63,11 +53,17 @@ export class ControlPlane implements Component {
       will: { topic: t.availability, payload: 'offline', qos: 1, retain: true },
     });
     this.out = new StatusPublisher(this.connection, o.mqtt);
-    this.ctx = {
+    const ctx = {
       controller: o.controller,
       metricsTopic: t.metrics,
-      publishMetrics: (msg) => this.out.publishMetrics(msg),
+      publishMetrics: this.out.publishMetrics.bind(this.out),
     };
+    this.runner = new CommandRunner(
+      ctx,
+      this.out,
+      t.control_commands,
+      o.commandTimeoutMs ?? 10_000,
+    );
     this.connection.onConnect(() => this.onConnect());
     this.connection.onMessage((topic, payload, props) => {
       if (topic === t.control_commands) this.enqueue(payload, props);
@@ -104,7 +100,7 @@ export class ControlPlane implements Component {
     try {
       await this.connection.subscribe(this.o.mqtt.topics.control_commands, 1);
     } catch (err) {
-      this.log.failed(
+      this.runner.log.failed(
         'subscribe',
         isAdelineError(err)
           ? err
@@ -121,8 +117,7 @@ export class ControlPlane implements Component {
         'ADELINE_ERR_COMMAND_BUSY',
         `${this.queue.length} commands are waiting; this one was refused, retry later`,
       );
-      this.count('invalid', err);
-      this.out.reply(this.errorReply(err, undefined, undefined));
+      this.runner.refuse(err);
       return;
     }
     this.queue.push({ payload, props });
@@ -131,111 +126,16 @@ export class ControlPlane implements Component {
 
   private async drain(): Promise<void> {
     for (let m = this.queue.shift(); m !== undefined; m = this.queue.shift()) {
-      const span = startSpan(SPANS.command.name, {
-        parent: extractContext(m.props),
-        attributes: {
-          [ATTRS.messagingSystem.name]: 'mqtt',
-          [ATTRS.messagingDestination.name]: this.o.mqtt.topics.control_commands,
-        },
-      });
-      await withSpan(span, () => this.handle(m.payload, span));
-      span.end();
+      try {
+        await this.runner.run(m.payload, m.props);
+      } catch (err) {
+        // run() replies on every path; this only guards the queue against a bug.
+        const e = new AdelineError('ADELINE_ERR_COMMAND_FAILED', describeError(err), {
+          cause: err,
+        });
+        this.runner.log.failed('unknown', e);
+      }
     }
     this.draining = null;
   }
-
-  /** Never throws: every path ends in a reply (or a log line when replying is impossible). */
-  private async handle(payload: Buffer, span: Span): Promise<void> {
-    let cmd: ParsedCommand;
-    try {
-      cmd = parseCommand(payload);
-    } catch (err) {
-      const e =
-        err instanceof CommandRejected ? err : new CommandRejected('not_json', describeError(err));
-      return this.refuse(span, e, e.requestId, undefined, {
-        reason: e.reason,
-        bytes: payload.byteLength,
-      });
-    }
-    span.setAttribute(ATTRS.command.name, cmd.name);
-    if (!Object.hasOwn(COMMANDS, cmd.name)) {
-      const e = new AdelineError(
-        'ADELINE_ERR_COMMAND_UNKNOWN',
-        `unknown command "${cmd.name}"; valid commands: ${VALID_COMMANDS.join(', ')}`,
-      );
-      return this.refuse(span, e, cmd.requestId, cmd.name, { reason: 'unknown_command' });
-    }
-    this.log.received(cmd.name, cmd.requestId);
-    try {
-      const ms = this.o.commandTimeoutMs ?? 10_000;
-      const outcome = await deadline(
-        COMMANDS[cmd.name]!(this.ctx, cmd),
-        ms,
-        () =>
-          new AdelineError(
-            'ADELINE_ERR_COMMAND_FAILED',
-            `command "${cmd.name}" did not finish within ${ms} ms`,
-          ),
-      );
-      span.setAttribute(ATTRS.commandOutcome.name, 'ok');
-      addMetric('commands', 1, { command: cmd.name, outcome: 'ok' });
-      const reply: StatusMessage = this.out.message(outcome.status, {
-        command: cmd.name,
-        ...idOf(cmd.requestId),
-      });
-      if (outcome.result !== undefined) reply.result = outcome.result;
-      this.out.reply(reply);
-    } catch (err) {
-      const e = isAdelineError(err)
-        ? err
-        : new AdelineError(
-            err instanceof RangeError || err instanceof TypeError
-              ? 'ADELINE_ERR_COMMAND_INVALID'
-              : 'ADELINE_ERR_COMMAND_FAILED',
-            `command "${cmd.name}" failed: ${describeError(err)}`,
-            { cause: err },
-          );
-      recordSpanError(span, e);
-      span.setAttribute(ATTRS.commandOutcome.name, 'error');
-      this.count(cmd.name, e);
-      this.log.failed(cmd.name, e, cmd.requestId);
-      this.out.reply(this.errorReply(e, cmd.name, cmd.requestId));
-    }
-  }
-
-  private refuse(
-    span: Span,
-    e: AdelineError,
-    requestId: string | number | undefined,
-    name: string | undefined,
-    fields: Record<string, unknown>,
-  ): void {
-    recordSpanError(span, e);
-    span.setAttribute(ATTRS.commandOutcome.name, 'error');
-    this.count('invalid', e);
-    this.log.invalid(e, { ...fields, ...(name === undefined ? {} : { command: name }) });
-    this.out.reply(this.errorReply(e, name, requestId));
-  }
-
-  private errorReply(
-    e: AdelineError,
-    command: string | undefined,
-    requestId: string | number | undefined,
-  ): StatusMessage {
-    return this.out.message('error', {
-      ...(command === undefined ? {} : { command }),
-      ...idOf(requestId),
-      error: { code: e.code, message: e.message },
-      valid_commands: [...VALID_COMMANDS],
-    });
-  }
-
-  private count(command: string, e: AdelineError): void {
-    addMetric('commands', 1, { command, outcome: 'error' });
-    addMetric('errors', 1, { error_type: errorTypeOf(e.code), component: 'control_plane' });
-  }
-}
-
-function idOf(requestId: string | number | undefined): { request_id?: string | number } {
-  return requestId === undefined ? {} : { request_id: requestId };
 }

@@ -13,6 +13,7 @@ import type { MqttConnection } from './connection.js';
 import type { MetricsMessage } from './metrics-message.js';
 import { buildStatusMessage, type StatusMessage, type StatusValue } from './status-message.js';
 import { injectUserProperties } from './trace-carrier.js';
+import { VALID_COMMANDS } from './commands/table.js';
 
 type Channel = 'status' | 'availability' | 'metrics';
 
@@ -47,12 +48,13 @@ export class StatusPublisher {
 
   /** A command reply; does not wait for the broker (replies stay in order anyway). */
   reply(msg: StatusMessage): void {
+    const retain = msg.status !== 'error';
     void this.send(
       'status',
       this.cfg.topics.control_status,
-      JSON.stringify(msg),
+      encodeReply(msg),
       this.cfg.qos.control,
-      msg.status !== 'error',
+      retain,
     );
   }
 
@@ -105,5 +107,25 @@ export class StatusPublisher {
     this.inflight.add(tracked);
     void tracked.finally(() => this.inflight.delete(tracked));
     return p;
+  }
+}
+
+/** The reply as JSON; a result that cannot be encoded (a cycle, a BigInt) becomes an error reply. */
+function encodeReply(msg: StatusMessage): string {
+  try {
+    return JSON.stringify(msg);
+  } catch (err) {
+    const error = {
+      code: 'ADELINE_ERR_COMMAND_FAILED',
+      message: `the reply to ${msg.command ?? 'the command'} could not be encoded as JSON: ${(err as Error).message}`,
+    };
+    const reply: StatusMessage = {
+      ...msg,
+      status: 'error',
+      error,
+      valid_commands: [...VALID_COMMANDS],
+    };
+    delete reply.result;
+    return JSON.stringify(reply);
   }
 }

@@ -9,9 +9,7 @@
 import { SOURCE_STATES, type SourceState, type SourceStatus } from './frame-source.js';
 import { FpsMeter } from './fps-meter.js';
 import { addMetric, setGauge } from '../telemetry/metrics.js';
-import { getLogger, logEvent } from '../telemetry/logger.js';
-
-const log = getLogger('source');
+import { logTransition } from './source-state-log.js';
 
 /** What the source itself knows; paused/stalled/backpressured are derived from it. */
 export type SourcePhase = 'connecting' | 'active' | 'reconnecting' | 'ended' | 'failed';
@@ -174,7 +172,13 @@ export class SourceMonitor {
     this.state = next;
     this.sinceMs = this.now();
     this.publishState();
-    this.logTransition(next, prev);
+    logTransition(next, prev, {
+      sourceId: this.opts.sourceId,
+      description: this.opts.description,
+      framesRead: this.framesRead,
+      lastError: this.lastError,
+      stallTimeoutMs: this.stallTimeoutMs(),
+    });
     try {
       this.opts.onStateChange?.(next, prev);
     } catch {
@@ -199,44 +203,6 @@ export class SourceMonitor {
         source_id: this.opts.sourceId,
         state: s,
       });
-    }
-  }
-
-  private logTransition(next: SourceState, prev: SourceState): void {
-    const f = { source_id: this.opts.sourceId, source: this.opts.description, previous: prev };
-    if (next === 'delivering' && (prev === 'connecting' || prev === 'reconnecting')) {
-      logEvent(log, 'source_opened', `source ${this.opts.sourceId} is delivering`, f);
-    } else if (next === 'stalled') {
-      const ms = Math.round(this.stallTimeoutMs());
-      logEvent(
-        log,
-        'source_stalled',
-        `source ${this.opts.sourceId} delivered no frame for ${ms} ms`,
-        {
-          ...f,
-          stall_timeout_ms: ms,
-        },
-      );
-    } else if (next === 'ended') {
-      logEvent(
-        log,
-        'source_ended',
-        `source ${this.opts.sourceId} ended after ${this.framesRead} frames`,
-        {
-          ...f,
-          frames_read: this.framesRead,
-        },
-      );
-    } else if (next === 'failed') {
-      logEvent(
-        log,
-        'source_failed',
-        `source ${this.opts.sourceId} failed: ${this.lastError ?? 'unknown error'}`,
-        {
-          ...f,
-          error: this.lastError,
-        },
-      );
     }
   }
 }

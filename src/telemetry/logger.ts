@@ -31,7 +31,10 @@ export interface LoggerOptions {
 }
 
 let root: Logger | undefined;
+/** Children of the current root, by component; rebuilt when the root is reconfigured. */
 const children = new Map<string, Logger>();
+/** Stable per-component handles: modules keep them from import time across reconfiguration. */
+const handles = new Map<string, Logger>();
 
 function build(opts: LoggerOptions): Logger {
   const wantPretty = opts.pretty === 'always' || (opts.pretty !== 'never' && process.stdout.isTTY === true);
@@ -60,14 +63,35 @@ export function rootLogger(): Logger {
   return root;
 }
 
-/** The logger of one component; every line carries `component`. */
-export function getLogger(component: string): Logger {
+function currentChild(component: string): Logger {
   let child = children.get(component);
   if (!child) {
     child = rootLogger().child({ component });
     children.set(component, child);
   }
   return child;
+}
+
+/**
+ * The logger of one component; every line carries `component`. The handle stays valid when
+ * configureLogger() replaces the root later (modules take it at import time).
+ */
+export function getLogger(component: string): Logger {
+  let handle = handles.get(component);
+  if (!handle) {
+    handle = new Proxy({} as Logger, {
+      get(_t, prop) {
+        const child = currentChild(component);
+        const v: unknown = Reflect.get(child, prop, child);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(child) : v;
+      },
+      set(_t, prop, value) {
+        return Reflect.set(currentChild(component), prop, value);
+      },
+    });
+    handles.set(component, handle);
+  }
+  return handle;
 }
 
 /** Changes the level of the root and every component logger at once; returns the old level. */

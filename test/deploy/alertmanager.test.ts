@@ -24,6 +24,9 @@ describe('Alertmanager config', () => {
     const cfg = readYaml('deploy/alertmanager/alertmanager.yml');
     assert.equal(at(cfg, 'route', 'routes', 0, 'receiver'), 'oncall');
     assert.deepEqual(at(cfg, 'route', 'routes', 0, 'matchers'), ['severity="critical"']);
-    assert.ok((at(cfg, 'route', 'group_by') as string[]).includes('source_id'), 'stalled sources are grouped per source');
+    assert.ok(
+      (at(cfg, 'route', 'group_by') as string[]).includes('source_id'),
+      'stalled sources are grouped per source',
+    );
   });
 });

@@ -31,7 +31,14 @@ export const COMPONENTS = {
     'k8s_attributes',
     'resource_detection',
   ],
-  exporters: ['otlp_grpc', 'otlp_http', 'debug', 'load_balancing', 'prometheus', 'prometheus_remote_write'],
+  exporters: [
+    'otlp_grpc',
+    'otlp_http',
+    'debug',
+    'load_balancing',
+    'prometheus',
+    'prometheus_remote_write',
+  ],
   connectors: ['span_metrics', 'forward', 'routing'],
   extensions: ['health_check', 'pprof', 'zpages', 'file_storage'],
 } as const;

@@ -26,10 +26,13 @@ export function readYaml<T = unknown>(...parts: string[]): T {
 /** Parses every document of a multi-document YAML file; throws on the first syntax error. */
 export function readYamlDocuments(...parts: string[]): unknown[] {
   const docs = parseAllDocuments(readText(...parts));
-  return docs.map((d, i) => {
-    if (d.errors.length > 0) throw new Error(`${join(...parts)} document ${i}: ${d.errors[0]?.message}`);
-    return d.toJS() as unknown;
-  }).filter((d) => d !== null && d !== undefined);
+  return docs
+    .map((d, i) => {
+      if (d.errors.length > 0)
+        throw new Error(`${join(...parts)} document ${i}: ${d.errors[0]?.message}`);
+      return d.toJS() as unknown;
+    })
+    .filter((d) => d !== null && d !== undefined);
 }
 
 /** Every file under a repository folder whose name matches `pattern`, as repo-relative paths. */
@@ -55,7 +58,10 @@ export interface RunResult {
 /** Runs a tool to completion (promtool, amtool, yamllint, docker-compose, npm). */
 export function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): RunResult {
   const r = spawnSync(cmd, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, ...opts });
-  if (r.error) throw new Error(`${cmd} could not run: ${r.error.message} (scripts/setup.sh --test installs it)`);
+  if (r.error)
+    throw new Error(
+      `${cmd} could not run: ${r.error.message} (scripts/setup.sh --test installs it)`,
+    );
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

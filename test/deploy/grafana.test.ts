@@ -51,22 +51,34 @@ describe('Grafana, Tempo and Loki provisioning', () => {
       urlDisplayLabel: 'View frame trace',
     });
     assert.equal(at(byUid['tempo'], 'jsonData', 'tracesToLogsV2', 'datasourceUid'), 'loki');
-    assert.match(String(at(byUid['tempo'], 'jsonData', 'tracesToLogsV2', 'query')), /trace_id="\$\$\{__trace\.traceId\}"/);
+    assert.match(
+      String(at(byUid['tempo'], 'jsonData', 'tracesToLogsV2', 'query')),
+      /trace_id="\$\$\{__trace\.traceId\}"/,
+    );
     assert.equal(at(byUid['tempo'], 'jsonData', 'tracesToMetrics', 'datasourceUid'), 'prometheus');
     assert.equal(at(byUid['tempo'], 'jsonData', 'serviceMap', 'datasourceUid'), 'prometheus');
     const derived = at(byUid['loki'], 'jsonData', 'derivedFields', 0);
     assert.equal(at(derived, 'datasourceUid'), 'tempo');
     assert.equal(at(derived, 'matcherRegex'), 'trace_id');
     // Grafana expands $VAR in provisioning files: a literal ${...} must be written $${...}.
-    for (const v of valuesOf(readYaml(DATASOURCES), 'url').concat(valuesOf(readYaml(DATASOURCES), 'query'))) {
+    for (const v of valuesOf(readYaml(DATASOURCES), 'url').concat(
+      valuesOf(readYaml(DATASOURCES), 'query'),
+    )) {
       assert.doesNotMatch(String(v), /(^|[^$])\$\{/, `unescaped \${ in ${String(v)}`);
     }
   });
 
   it('loads the dashboards folder that docker-compose.yml mounts', () => {
-    const provider = at(readYaml('deploy/grafana/provisioning/dashboards/dashboards.yaml'), 'providers', 0);
+    const provider = at(
+      readYaml('deploy/grafana/provisioning/dashboards/dashboards.yaml'),
+      'providers',
+      0,
+    );
     assert.equal(at(provider, 'options', 'path'), '/var/lib/grafana/dashboards/adeline');
-    assert.match(readText('docker-compose.yml'), /\.\/deploy\/grafana\/dashboards:\/var\/lib\/grafana\/dashboards\/adeline:ro/);
+    assert.match(
+      readText('docker-compose.yml'),
+      /\.\/deploy\/grafana\/dashboards:\/var\/lib\/grafana\/dashboards\/adeline:ro/,
+    );
   });
 
   for (const file of listFiles('deploy/grafana/dashboards', /\.json$/)) {
@@ -85,7 +97,10 @@ describe('Grafana, Tempo and Loki provisioning', () => {
         assert.match(String(dash['uid']), /^[a-z0-9-]{1,40}$/);
         assert.ok(dash['title']);
         const ids = panels.map((p) => p['id']);
-        assert.ok(ids.every((id) => Number.isInteger(id)), 'every panel has an integer id');
+        assert.ok(
+          ids.every((id) => Number.isInteger(id)),
+          'every panel has an integer id',
+        );
         assert.equal(new Set(ids).size, ids.length, `duplicate panel ids in ${ids.join(',')}`);
       });
 
@@ -101,14 +116,21 @@ describe('Grafana, Tempo and Loki provisioning', () => {
         for (const p of panels) {
           const g = p['gridPos'] as { x: number; w: number; h: number };
           assert.ok(g.x >= 0 && g.x + g.w <= 24 && g.h > 0, `panel ${String(p['id'])} gridPos`);
-          if (p['type'] !== 'row') assert.ok(((p['targets'] ?? []) as unknown[]).length > 0, `panel ${String(p['title'])} has no query`);
+          if (p['type'] !== 'row')
+            assert.ok(
+              ((p['targets'] ?? []) as unknown[]).length > 0,
+              `panel ${String(p['title'])} has no query`,
+            );
         }
       });
     });
   }
 
   it('opens Grafana on the overview dashboard with anonymous viewer access', () => {
-    const env = at(readYaml('docker-compose.yml'), 'services', 'grafana', 'environment') as Record<string, string>;
+    const env = at(readYaml('docker-compose.yml'), 'services', 'grafana', 'environment') as Record<
+      string,
+      string
+    >;
     assert.equal(env['GF_AUTH_ANONYMOUS_ENABLED'], 'true');
     assert.equal(env['GF_AUTH_ANONYMOUS_ORG_ROLE'], 'Viewer');
     const home = String(env['GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH']);
@@ -118,11 +140,20 @@ describe('Grafana, Tempo and Loki provisioning', () => {
 
   it('configures Tempo for OTLP in and a metrics-generator with exemplars, service graphs and span metrics', () => {
     const tempo = readYaml('deploy/tempo/tempo.yaml');
-    assert.equal(at(tempo, 'distributor', 'receivers', 'otlp', 'protocols', 'grpc', 'endpoint'), '0.0.0.0:4317');
+    assert.equal(
+      at(tempo, 'distributor', 'receivers', 'otlp', 'protocols', 'grpc', 'endpoint'),
+      '0.0.0.0:4317',
+    );
     const rw = at(tempo, 'metrics_generator', 'storage', 'remote_write', 0);
     assert.equal(at(rw, 'url'), 'http://prometheus:9090/api/v1/write');
     assert.equal(at(rw, 'send_exemplars'), true);
-    const processors = at(tempo, 'overrides', 'defaults', 'metrics_generator', 'processors') as string[];
+    const processors = at(
+      tempo,
+      'overrides',
+      'defaults',
+      'metrics_generator',
+      'processors',
+    ) as string[];
     for (const p of ['service-graphs', 'span-metrics']) assert.ok(processors.includes(p), p);
     assert.equal(at(tempo, 'server', 'http_listen_port'), 3200);
   });
@@ -130,7 +161,11 @@ describe('Grafana, Tempo and Loki provisioning', () => {
   it('configures Loki for OTLP with structured metadata', () => {
     const loki = readYaml('deploy/loki/loki.yaml');
     assert.equal(at(loki, 'limits_config', 'allow_structured_metadata'), true);
-    assert.equal(at(loki, 'schema_config', 'configs', 0, 'schema'), 'v13', 'structured metadata needs the v13 schema');
+    assert.equal(
+      at(loki, 'schema_config', 'configs', 0, 'schema'),
+      'v13',
+      'structured metadata needs the v13 schema',
+    );
     assert.equal(at(loki, 'schema_config', 'configs', 0, 'store'), 'tsdb');
     assert.equal(at(loki, 'server', 'http_listen_port'), 3100);
     assert.equal(at(loki, 'auth_enabled'), false);

@@ -21,7 +21,8 @@ interface ModelClass {
 function modulePath(m: Manifest): string {
   const apiVersion = String(m.doc['apiVersion']);
   const kind = String(m.doc['kind']);
-  if (!/^[\w.]+(\/\w+)?$/.test(apiVersion) || !/^\w+$/.test(kind)) throw new Error(`${m.file}: bad apiVersion/kind ${apiVersion} ${kind}`);
+  if (!/^[\w.]+(\/\w+)?$/.test(apiVersion) || !/^\w+$/.test(kind))
+    throw new Error(`${m.file}: bad apiVersion/kind ${apiVersion} ${kind}`);
   return `kubernetes-models/${apiVersion}/${kind}`;
 }
 
@@ -34,7 +35,9 @@ export async function schemaErrors(manifests: Manifest[]): Promise<string[]> {
     try {
       mod = (await import(modulePath(m))) as Record<string, unknown>;
     } catch {
-      errors.push(`${where}: no schema for ${String(m.doc['apiVersion'])} ${String(m.doc['kind'])}`);
+      errors.push(
+        `${where}: no schema for ${String(m.doc['apiVersion'])} ${String(m.doc['kind'])}`,
+      );
       continue;
     }
     const Model = mod[String(m.doc['kind'])] as ModelClass;
@@ -92,7 +95,8 @@ export function unknownFieldErrors(manifests: Manifest[]): string[] {
     .getPreEmitDiagnostics(program)
     .filter((d) => d.file?.fileName === virtual)
     .map((d) => {
-      const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : -1;
+      const line =
+        d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : -1;
       const m = manifests[owner[line] ?? -1];
       const where = m ? `${m.file} ${String(m.doc['kind'])}` : 'manifest imports';
       return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;

@@ -34,7 +34,10 @@ function container(workload: Obj, name?: string): Obj {
 function checkAdelineConfig(text: string, where: string) {
   const input = parse(text) as Obj;
   const result = ConfigSchema.safeParse(input);
-  assert.ok(result.success, `${where}: ${result.success ? '' : JSON.stringify(result.error.issues)}`);
+  assert.ok(
+    result.success,
+    `${where}: ${result.success ? '' : JSON.stringify(result.error.issues)}`,
+  );
   const unknown: string[] = [];
   const walk = (given: unknown, parsed: unknown, path: string): void => {
     if (given === null || typeof given !== 'object' || Array.isArray(given)) return;
@@ -64,7 +67,18 @@ describe('Kubernetes manifests', function () {
 
   it('finds the workloads, services, config maps and budgets', () => {
     const kinds = new Set(MANIFESTS.map((m) => m.doc['kind']));
-    for (const k of ['Namespace', 'Deployment', 'StatefulSet', 'DaemonSet', 'Service', 'ConfigMap', 'PodDisruptionBudget', 'ServiceAccount', 'ClusterRole', 'Role']) {
+    for (const k of [
+      'Namespace',
+      'Deployment',
+      'StatefulSet',
+      'DaemonSet',
+      'Service',
+      'ConfigMap',
+      'PodDisruptionBudget',
+      'ServiceAccount',
+      'ClusterRole',
+      'Role',
+    ]) {
       assert.ok(kinds.has(k), `no ${k}`);
     }
   });
@@ -74,22 +88,33 @@ describe('Kubernetes manifests', function () {
   });
 
   it('use no field that the Kubernetes schemas do not define', () => {
-    assert.deepEqual(fieldErrors.filter((e) => !e.startsWith(BROKEN)), []);
+    assert.deepEqual(
+      fieldErrors.filter((e) => !e.startsWith(BROKEN)),
+      [],
+    );
   });
 
   it('rejects a misspelt field and a wrongly typed value (the validators are real)', async () => {
-    assert.deepEqual(fieldErrors.filter((e) => e.startsWith(BROKEN)), [
-      `${BROKEN} Deployment: Object literal may only specify known properties, and '"imagePullPolcy"' does not exist in type 'IContainer'.`,
-    ]);
+    assert.deepEqual(
+      fieldErrors.filter((e) => e.startsWith(BROKEN)),
+      [
+        `${BROKEN} Deployment: Object literal may only specify known properties, and '"imagePullPolcy"' does not exist in type 'IContainer'.`,
+      ],
+    );
     const bad = structuredClone(find('Deployment', 'adeline'));
     (bad['spec'] as Obj)['replicas'] = 'two';
-    assert.deepEqual(await schemaErrors([{ file: BROKEN, doc: bad }]), [`${BROKEN} Deployment/adeline: data/spec/replicas must be integer`]);
+    assert.deepEqual(await schemaErrors([{ file: BROKEN, doc: bad }]), [
+      `${BROKEN} Deployment/adeline: data/spec/replicas must be integer`,
+    ]);
   });
 
   describe('the adeline Deployment', () => {
     const dep = find('Deployment', 'adeline');
     const c = container(dep, 'adeline');
-    const config = checkAdelineConfig(String(at(find('ConfigMap', 'adeline-config'), 'data', 'config.yaml')), 'adeline-config');
+    const config = checkAdelineConfig(
+      String(at(find('ConfigMap', 'adeline-config'), 'data', 'config.yaml')),
+      'adeline-config',
+    );
 
     it('probes liveness, readiness and startup on the health endpoints of the configured port', () => {
       assert.equal(at(c, 'livenessProbe', 'httpGet', 'path'), '/health/live');
@@ -102,14 +127,21 @@ describe('Kubernetes manifests', function () {
 
     it('rolls out without taking the old pod down first', () => {
       assert.equal(at(dep, 'spec', 'strategy', 'rollingUpdate', 'maxUnavailable'), 0);
-      assert.equal(at(dep, 'spec', 'replicas'), 1, 'two replicas would process the same cameras twice');
+      assert.equal(
+        at(dep, 'spec', 'replicas'),
+        1,
+        'two replicas would process the same cameras twice',
+      );
     });
 
     it('gives the pod time for the preStop hook and the service grace period', () => {
       const sleep = Number((at(c, 'lifecycle', 'preStop', 'exec', 'command') as string[])[1]);
       const tgps = Number(at(dep, 'spec', 'template', 'spec', 'terminationGracePeriodSeconds'));
       assert.ok(sleep > 0);
-      assert.ok(tgps >= sleep + config.shutdown.grace_period, `${tgps} s < preStop ${sleep} s + grace ${config.shutdown.grace_period} s`);
+      assert.ok(
+        tgps >= sleep + config.shutdown.grace_period,
+        `${tgps} s < preStop ${sleep} s + grace ${config.shutdown.grace_period} s`,
+      );
       assert.ok(tgps <= sleep + config.shutdown.grace_period + 10, 'not much longer than needed');
     });
 
@@ -119,20 +151,38 @@ describe('Kubernetes manifests', function () {
       assert.equal(at(c, 'securityContext', 'allowPrivilegeEscalation'), false);
       assert.ok(at(c, 'resources', 'requests', 'cpu') && at(c, 'resources', 'limits', 'memory'));
       const mounts = c['volumeMounts'] as Obj[];
-      assert.ok(mounts.some((m) => m['mountPath'] === config.spool.dir && m['readOnly'] !== true), 'spool.dir is a writable volume');
-      assert.ok(mounts.some((m) => m['mountPath'] === '/tmp'), '/tmp is writable');
+      assert.ok(
+        mounts.some((m) => m['mountPath'] === config.spool.dir && m['readOnly'] !== true),
+        'spool.dir is a writable volume',
+      );
+      assert.ok(
+        mounts.some((m) => m['mountPath'] === '/tmp'),
+        '/tmp is writable',
+      );
     });
 
     it('is selected by its Service and PodDisruptionBudget', () => {
       const labels = at(dep, 'spec', 'template', 'metadata', 'labels') as Obj;
-      for (const sel of [at(find('Service', 'adeline'), 'spec', 'selector'), at(find('PodDisruptionBudget', 'adeline'), 'spec', 'selector', 'matchLabels')]) {
-        for (const [k, v] of Object.entries(sel as Obj)) assert.equal(labels[k], v, `selector ${k}`);
+      for (const sel of [
+        at(find('Service', 'adeline'), 'spec', 'selector'),
+        at(find('PodDisruptionBudget', 'adeline'), 'spec', 'selector', 'matchLabels'),
+      ]) {
+        for (const [k, v] of Object.entries(sel as Obj))
+          assert.equal(labels[k], v, `selector ${k}`);
       }
     });
 
     it('takes MQTT credentials from a Secret and sends telemetry to the node agent', () => {
       const env = c['env'] as Obj[];
-      assert.equal(at(env.find((e) => e['name'] === 'MQTT_PASSWORD'), 'valueFrom', 'secretKeyRef', 'name'), 'adeline-mqtt');
+      assert.equal(
+        at(
+          env.find((e) => e['name'] === 'MQTT_PASSWORD'),
+          'valueFrom',
+          'secretKeyRef',
+          'name',
+        ),
+        'adeline-mqtt',
+      );
       assert.equal(config.telemetry.otlp.endpoint, 'http://otel-agent:4318');
       assert.equal(at(find('Service', 'otel-agent'), 'spec', 'internalTrafficPolicy'), 'Local');
     });
@@ -144,8 +194,13 @@ describe('Kubernetes manifests', function () {
 
     it('has one valid config per replica, with source ids unique across shards', () => {
       const replicas = Number(at(sts, 'spec', 'replicas'));
-      assert.deepEqual(Object.keys(data).sort(), Array.from({ length: replicas }, (_, i) => `shard-${i}.yaml`));
-      const ids = Object.entries(data).flatMap(([k, text]) => checkAdelineConfig(text, k).pipeline.sources.map((s) => s.id));
+      assert.deepEqual(
+        Object.keys(data).sort(),
+        Array.from({ length: replicas }, (_, i) => `shard-${i}.yaml`),
+      );
+      const ids = Object.entries(data).flatMap(([k, text]) =>
+        checkAdelineConfig(text, k).pipeline.sources.map((s) => s.id),
+      );
       assert.equal(new Set(ids).size, ids.length, `duplicate source ids ${ids.join(',')}`);
     });
 
@@ -153,7 +208,10 @@ describe('Kubernetes manifests', function () {
       const cmd = (container(sts)['command'] as string[]).join(' ');
       assert.match(cmd, /shard-\$\{HOSTNAME##\*-\}\.yaml/);
       assert.equal(at(sts, 'spec', 'volumeClaimTemplates', 0, 'metadata', 'name'), 'spool');
-      assert.equal(at(sts, 'spec', 'serviceName'), at(find('Service', 'adeline-shard'), 'metadata', 'name'));
+      assert.equal(
+        at(sts, 'spec', 'serviceName'),
+        at(find('Service', 'adeline-shard'), 'metadata', 'name'),
+      );
       assert.equal(at(find('Service', 'adeline-shard'), 'spec', 'clusterIP'), 'None');
     });
   });
@@ -172,21 +230,27 @@ describe('Kubernetes manifests', function () {
         const c = container(find(t.kind, t.name));
         assert.equal(c['image'], COLLECTOR_IMAGE);
         const env = new Set((c['env'] as Obj[]).map((e) => String(e['name'])));
-        for (const m of text.matchAll(/\$\{env:(\w+)\}/g)) assert.ok(env.has(String(m[1])), `${t.name} does not set ${m[1]}`);
+        for (const m of text.matchAll(/\$\{env:(\w+)\}/g))
+          assert.ok(env.has(String(m[1])), `${t.name} does not set ${m[1]}`);
         assert.equal(at(c, 'livenessProbe', 'httpGet', 'port'), 'health');
       });
     }
 
     it('lets the gateway watch the samplers behind a headless Service', () => {
       const gw = container(find('Deployment', 'otel-gateway'));
-      const sampler = String(((gw['env'] as Obj[]).find((e) => e['name'] === 'SAMPLER_SERVICE') ?? {})['value']);
+      const sampler = String(
+        ((gw['env'] as Obj[]).find((e) => e['name'] === 'SAMPLER_SERVICE') ?? {})['value'],
+      );
       const [svc, ns] = sampler.split('.');
       const service = find('Service', String(svc));
       assert.equal(at(service, 'metadata', 'namespace'), ns);
       assert.equal(at(service, 'spec', 'clusterIP'), 'None');
       const role = find('Role', 'otel-gateway');
       assert.deepEqual(at(role, 'rules', 0, 'resources'), ['endpointslices']);
-      assert.equal(at(find('Deployment', 'otel-gateway'), 'spec', 'template', 'spec', 'serviceAccountName'), 'otel-gateway');
+      assert.equal(
+        at(find('Deployment', 'otel-gateway'), 'spec', 'template', 'spec', 'serviceAccountName'),
+        'otel-gateway',
+      );
     });
   });
 });

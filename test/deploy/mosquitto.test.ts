@@ -29,7 +29,15 @@ describe('Mosquitto authentication and ACLs', function () {
 
   const connect = (username: string, password: string | undefined): Promise<MqttClient> =>
     new Promise((resolve, reject) => {
-      const c = mqtt.connect({ host: '127.0.0.1', port, username, password, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3000 });
+      const c = mqtt.connect({
+        host: '127.0.0.1',
+        port,
+        username,
+        password,
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+        connectTimeout: 3000,
+      });
       clients.push(c);
       c.once('connect', () => resolve(c));
       c.once('error', (err) => reject(err));
@@ -67,8 +75,14 @@ describe('Mosquitto authentication and ACLs', function () {
     await service.subscribeAsync(COMMANDS, { qos: 1 });
 
     const viewer = await connect('viewer', USERS.viewer);
-    await assert.rejects(viewer.publishAsync(COMMANDS, '{"command":"stop","from":"viewer"}', { qos: 1 }), /not authorized/i);
-    await assert.rejects(service.publishAsync(COMMANDS, '{"command":"stop","from":"adeline"}', { qos: 1 }), /not authorized/i);
+    await assert.rejects(
+      viewer.publishAsync(COMMANDS, '{"command":"stop","from":"viewer"}', { qos: 1 }),
+      /not authorized/i,
+    );
+    await assert.rejects(
+      service.publishAsync(COMMANDS, '{"command":"stop","from":"adeline"}', { qos: 1 }),
+      /not authorized/i,
+    );
 
     const operator = await connect('operator', USERS.operator);
     await operator.publishAsync(COMMANDS, '{"command":"status","from":"operator"}', { qos: 1 });
@@ -79,28 +93,44 @@ describe('Mosquitto authentication and ACLs', function () {
 
   it('lets viewers read detections but not publish them', async () => {
     const viewer = await connect('viewer', USERS.viewer);
-    await assert.rejects(viewer.publishAsync('inference/data/detections', '{}', { qos: 1 }), /not authorized/i);
+    await assert.rejects(
+      viewer.publishAsync('inference/data/detections', '{}', { qos: 1 }),
+      /not authorized/i,
+    );
     const service = await connect('adeline', USERS.adeline);
-    const got = new Promise<string>((resolve) => viewer.once('message', (_t, p) => resolve(p.toString())));
+    const got = new Promise<string>((resolve) =>
+      viewer.once('message', (_t, p) => resolve(p.toString())),
+    );
     await viewer.subscribeAsync('inference/data/detections', { qos: 1 });
     await service.publishAsync('inference/data/detections', '{"frame":1}', { qos: 1 });
     assert.equal(await got, '{"frame":1}');
   });
 
   it('passes the docker compose healthcheck command', () => {
-    const test = at(readYaml('docker-compose.yml'), 'services', 'mosquitto', 'healthcheck', 'test') as string[];
+    const test = at(
+      readYaml('docker-compose.yml'),
+      'services',
+      'mosquitto',
+      'healthcheck',
+      'test',
+    ) as string[];
     assert.equal(test[0], 'CMD-SHELL');
     // Compose turns $$ into $; the container's shell then expands the password variable.
     const cmd = String(test[1]).replace(/\$\$/g, '$').replace('-p 1883', `-p ${port}`);
-    const r = run('/bin/sh', ['-c', cmd], { env: { ...process.env, HEALTHCHECK_MQTT_PASSWORD: USERS.healthcheck } });
+    const r = run('/bin/sh', ['-c', cmd], {
+      env: { ...process.env, HEALTHCHECK_MQTT_PASSWORD: USERS.healthcheck },
+    });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^mosquitto version 2\./);
-    const denied = run('/bin/sh', ['-c', cmd], { env: { ...process.env, HEALTHCHECK_MQTT_PASSWORD: 'wrong' } });
+    const denied = run('/bin/sh', ['-c', cmd], {
+      env: { ...process.env, HEALTHCHECK_MQTT_PASSWORD: 'wrong' },
+    });
     assert.notEqual(denied.status, 0);
   });
 
   it('documents the development users', () => {
     const doc = readText('docs/operations.md');
-    for (const [user, password] of Object.entries(USERS)) assert.match(doc, new RegExp(`\\|\\s*\`${user}\`\\s*\\|\\s*\`${password}\`\\s*\\|`));
+    for (const [user, password] of Object.entries(USERS))
+      assert.match(doc, new RegExp(`\\|\\s*\`${user}\`\\s*\\|\\s*\`${password}\`\\s*\\|`));
   });
 });

@@ -7,7 +7,16 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { at, isRecord, listFiles, markdownAnchors, readText, readYaml, repoPath, run } from './deploy-files.js';
+import {
+  at,
+  isRecord,
+  listFiles,
+  markdownAnchors,
+  readText,
+  readYaml,
+  repoPath,
+  run,
+} from './deploy-files.js';
 
 const RULE_FILES = listFiles('deploy/prometheus/rules', /\.yml$/);
 const TEST_FILES = listFiles('deploy/prometheus/tests', /\.test\.yml$/);
@@ -37,7 +46,8 @@ function alertRules(): AlertRule[] {
   const rules: AlertRule[] = [];
   for (const f of RULE_FILES) {
     for (const g of at(readYaml(f), 'groups') as { rules: Record<string, unknown>[] }[]) {
-      for (const r of g.rules) if (typeof r['alert'] === 'string') rules.push(r as unknown as AlertRule);
+      for (const r of g.rules)
+        if (typeof r['alert'] === 'string') rules.push(r as unknown as AlertRule);
     }
   }
   return rules;
@@ -54,7 +64,8 @@ describe('Prometheus config and rules', () => {
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /SUCCESS: 2 rule files found/);
     assert.ok(isRecord(otlp), 'the OTLP receiver section is configured');
-    for (const key of Object.keys(otlp)) assert.ok(PROMETHEUS3_OTLP_KEYS.has(key), `otlp.${key} is not a Prometheus 3 option`);
+    for (const key of Object.keys(otlp))
+      assert.ok(PROMETHEUS3_OTLP_KEYS.has(key), `otlp.${key} is not a Prometheus 3 option`);
     assert.equal(otlp['translation_strategy'], 'UnderscoreEscapingWithSuffixes');
   });
 
@@ -79,8 +90,11 @@ describe('Prometheus config and rules', () => {
     const firing = new Set<string>();
     const quiet = new Set<string>();
     for (const f of TEST_FILES) {
-      for (const t of at(readYaml(f), 'tests') as { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[]) {
-        for (const c of t.alert_rule_test ?? []) (c.exp_alerts.length > 0 ? firing : quiet).add(c.alertname);
+      for (const t of at(readYaml(f), 'tests') as {
+        alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[];
+      }[]) {
+        for (const c of t.alert_rule_test ?? [])
+          (c.exp_alerts.length > 0 ? firing : quiet).add(c.alertname);
       }
     }
     const names = alertRules().map((r) => r.alert);
@@ -102,14 +116,22 @@ describe('Prometheus config and rules', () => {
       assert.ok(r.annotations?.['description'], `${r.alert} has no description`);
       const url = r.annotations?.['runbook_url'] ?? '';
       assert.equal(url, `docs/operations.md#${r.alert.toLowerCase()}`, `${r.alert} runbook_url`);
-      assert.ok(anchors.has(r.alert.toLowerCase()), `docs/operations.md has no "### ${r.alert}" section`);
+      assert.ok(
+        anchors.has(r.alert.toLowerCase()),
+        `docs/operations.md has no "### ${r.alert}" section`,
+      );
     }
   });
 
   it('rejects a rule file with a broken expression (promtool really parses)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'adeline-rules-'));
     const bad = join(dir, 'bad.yml');
-    writeFileSync(bad, stringify({ groups: [{ name: 'bad', rules: [{ alert: 'Broken', expr: 'sum(rate(x[5m])' }] }] }));
+    writeFileSync(
+      bad,
+      stringify({
+        groups: [{ name: 'bad', rules: [{ alert: 'Broken', expr: 'sum(rate(x[5m])' }] }],
+      }),
+    );
     const r = run('promtool', ['check', 'rules', bad]);
     assert.notEqual(r.status, 0);
     assert.match(r.stdout + r.stderr, /unclosed left parenthesis|parse error/);

@@ -40,7 +40,11 @@ function dashboardExprs(): Expr[] {
         if (!isRecord(p)) continue;
         for (const t of (p['targets'] ?? []) as Record<string, unknown>[]) {
           const ds = at(t, 'datasource', 'type') ?? at(p, 'datasource', 'type');
-          if (ds === 'prometheus') exprs.push({ where: `${f} panel "${String(p['title'])}"`, expr: expandGrafanaVariables(String(t['expr'])) });
+          if (ds === 'prometheus')
+            exprs.push({
+              where: `${f} panel "${String(p['title'])}"`,
+              expr: expandGrafanaVariables(String(t['expr'])),
+            });
         }
         visit((p['panels'] ?? []) as unknown[]);
       }
@@ -58,8 +62,12 @@ function dashboardExprs(): Expr[] {
 /** The PromQL of the Tempo data source's trace-to-metrics links ($__tags is filled by Grafana). */
 function datasourceExprs(): Expr[] {
   const ds = readYaml('deploy/grafana/provisioning/datasources/datasources.yaml');
-  const tempo = (at(ds, 'datasources') as Record<string, unknown>[]).find((d) => d['uid'] === 'tempo');
-  return ((at(tempo, 'jsonData', 'tracesToMetrics', 'queries') ?? []) as { name: string; query: string }[]).map((q) => ({
+  const tempo = (at(ds, 'datasources') as Record<string, unknown>[]).find(
+    (d) => d['uid'] === 'tempo',
+  );
+  return (
+    (at(tempo, 'jsonData', 'tracesToMetrics', 'queries') ?? []) as { name: string; query: string }[]
+  ).map((q) => ({
     where: `Tempo data source query "${q.name}"`,
     expr: q.query.replace(/\$\$/g, '$').replace(/\$__tags/g, ''),
   }));
@@ -78,12 +86,21 @@ describe('PromQL in rules, dashboards and data sources', () => {
 
   it('parses every dashboard and data-source expression (promtool check rules)', () => {
     const all = [...dashboards, ...links];
-    const groups = [{ name: 'dashboards', rules: all.map((e, i) => ({ record: `dashboard:expr_${i}`, expr: e.expr })) }];
+    const groups = [
+      {
+        name: 'dashboards',
+        rules: all.map((e, i) => ({ record: `dashboard:expr_${i}`, expr: e.expr })),
+      },
+    ];
     const file = join(mkdtempSync(join(tmpdir(), 'adeline-promql-')), 'dashboards.yml');
     writeFileSync(file, stringify({ groups }));
     const r = run('promtool', ['check', 'rules', file]);
     const failed = r.stdout + r.stderr;
-    assert.equal(r.status, 0, `${failed}\n${all.map((e, i) => `expr_${i}: ${e.where}`).join('\n')}`);
+    assert.equal(
+      r.status,
+      0,
+      `${failed}\n${all.map((e, i) => `expr_${i}: ${e.where}`).join('\n')}`,
+    );
     assert.match(r.stdout, new RegExp(`SUCCESS: ${all.length} rules found`));
   });
 
@@ -93,16 +110,22 @@ describe('PromQL in rules, dashboards and data sources', () => {
     for (const e of [...rules, ...dashboards, ...links]) {
       const names = metricNames(e.expr);
       assert.ok(names.length > 0, `${e.where}: no metric in ${e.expr}`);
-      for (const n of names) if (!allowed.has(n) && !recorded.has(n)) unknown.push(`${e.where}: ${n}`);
+      for (const n of names)
+        if (!allowed.has(n) && !recorded.has(n)) unknown.push(`${e.where}: ${n}`);
     }
     assert.deepEqual(unknown, []);
   });
 
   it('shows exemplars on span-metric latency panels', () => {
-    const dash = JSON.parse(readText('deploy/grafana/dashboards/adeline-overview.json')) as { panels: Record<string, unknown>[] };
-    const withExemplars = dash.panels.flatMap((p) => (p['targets'] ?? []) as Record<string, unknown>[]).filter((t) => t['exemplar'] === true);
+    const dash = JSON.parse(readText('deploy/grafana/dashboards/adeline-overview.json')) as {
+      panels: Record<string, unknown>[];
+    };
+    const withExemplars = dash.panels
+      .flatMap((p) => (p['targets'] ?? []) as Record<string, unknown>[])
+      .filter((t) => t['exemplar'] === true);
     assert.ok(withExemplars.length >= 2);
-    for (const t of withExemplars) assert.match(String(t['expr']), /traces_span_metrics_duration_seconds_bucket/);
+    for (const t of withExemplars)
+      assert.match(String(t['expr']), /traces_span_metrics_duration_seconds_bucket/);
   });
 });
 
@@ -114,7 +137,9 @@ describe('the PromQL metric-name lexer', () => {
   });
 
   it('keeps recording-rule names with colons and a metric named like an aggregation', () => {
-    assert.deepEqual(metricNames('adeline:frame_latency_slo_errors:ratio_rate1h > (14.4 * 0.01)'), ['adeline:frame_latency_slo_errors:ratio_rate1h']);
+    assert.deepEqual(metricNames('adeline:frame_latency_slo_errors:ratio_rate1h > (14.4 * 0.01)'), [
+      'adeline:frame_latency_slo_errors:ratio_rate1h',
+    ]);
     assert.deepEqual(metricNames('count + sum(count)'), ['count']);
   });
 

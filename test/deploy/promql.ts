@@ -12,11 +12,30 @@ import {
   TEMPO_GENERATOR_METRICS,
 } from './known-metrics.js';
 
-const LABEL_LIST_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
+const LABEL_LIST_KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+]);
 const OTHER_KEYWORDS = new Set(['bool', 'and', 'or', 'unless', 'offset', 'atan2', 'inf', 'nan']);
 const AGGREGATIONS = new Set([
-  'sum', 'avg', 'min', 'max', 'count', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile',
-  'count_values', 'group', 'limitk', 'limit_ratio',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'quantile',
+  'count_values',
+  'group',
+  'limitk',
+  'limit_ratio',
 ]);
 
 function skipString(s: string, i: number): number {
@@ -64,7 +83,8 @@ export function metricNames(expr: string): string[] {
       while (i < s.length && s[i] !== '\n') i++;
     } else if (c === '{') {
       const end = skipGroup(s, i);
-      for (const m of s.slice(i, end).matchAll(/__name__\s*=\s*"([^"]+)"/g)) if (m[1]) names.add(m[1]);
+      for (const m of s.slice(i, end).matchAll(/__name__\s*=\s*"([^"]+)"/g))
+        if (m[1]) names.add(m[1]);
       i = end;
     } else if (c === '[') {
       i = skipGroup(s, i);
@@ -103,7 +123,8 @@ export function allowedMetricNames(): Set<string> {
     ...PROMETHEUS_STANDARD_METRICS,
   ]);
   for (const def of Object.values(METRICS)) {
-    if (def.type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) allowed.add(def.name + suffix);
+    if (def.type === 'histogram')
+      for (const suffix of ['_bucket', '_sum', '_count']) allowed.add(def.name + suffix);
     else allowed.add(def.name);
   }
   return allowed;

@@ -4,6 +4,7 @@
  * and restarts it, a failed run is reported without a restart, and the engine recovers.
  */
 import { strict as assert } from 'node:assert';
+import { copyFileSync, renameSync } from 'node:fs';
 import { isAdelineError, type ErrorCode } from '../../src/domain/errors.js';
 import { InferenceEngine, type EngineOptions } from '../../src/inference/index.js';
 import { setLogLevel } from '../../src/telemetry/logger.js';
@@ -129,6 +130,34 @@ describe('InferenceEngine worker failures', function () {
     await engine.restart();
     await engine.restart();
     assert.equal(engine.workerRestarts, 2);
+    await detectsOne();
+  });
+
+  it('rejects the run in flight when restarted on request, then serves new runs', async () => {
+    engine.setFault({ kind: 'hang', count: 1 });
+    const hung = assert.rejects(
+      run(),
+      (e: unknown) => isAdelineError(e, 'ADELINE_ERR_INFERENCE') && /restarted/.test(e.message),
+    );
+    await engine.restart();
+    await hung;
+    await detectsOne();
+  });
+
+  it('reports a worker that cannot be restarted, and recovers once the model is back', async () => {
+    const path = `${dir}/movable.onnx`;
+    copyFileSync(modelPath, path);
+    await engine.close();
+    engine = await InferenceEngine.open({ ...options, modelPath: path });
+    renameSync(path, `${path}.away`);
+    engine.setFault({ kind: 'crash', count: 1 });
+    await assert.rejects(run(), hasCode('ADELINE_ERR_WORKER_CRASHED'));
+    await assert.rejects(
+      run(),
+      (e: unknown) =>
+        isAdelineError(e, 'ADELINE_ERR_WORKER_CRASHED') && /could not be restarted/.test(e.message),
+    );
+    renameSync(`${path}.away`, path);
     await detectsOne();
   });
 

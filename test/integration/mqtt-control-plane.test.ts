@@ -187,6 +187,39 @@ describe('MQTT control plane against a real Mosquitto', function () {
     }
   });
 
+  it('turns a controller that throws, hangs or returns an unencodable result into error replies', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const ctl = new FakeController({ pauseThrows: new Error('source gone'), healthChecks: cyclic });
+    const cfg = mqttConfig(mosq.port);
+    const obs = await Observer.open(mosq.port, [STATUS]);
+    const plane = new ControlPlane({
+      mqtt: cfg,
+      url: `mqtt://127.0.0.1:${mosq.port}`,
+      controller: ctl,
+      commandTimeoutMs: 300,
+    });
+    await plane.start();
+    try {
+      let r = await send(obs, { command: 'pause' });
+      assert.equal(r.error?.code, 'ADELINE_ERR_COMMAND_FAILED');
+      assert.match(r.error!.message, /command "pause" failed: source gone/);
+      r = await send(obs, { command: 'health' });
+      assert.equal(r.error?.code, 'ADELINE_ERR_COMMAND_FAILED', JSON.stringify(r));
+      assert.match(r.error!.message, /could not be encoded as JSON/);
+      assert.equal(r.result, undefined);
+      const slow = new FakeController({ healthDelayMs: 2000 });
+      Object.assign(ctl, { health: slow.health.bind(slow) });
+      r = await send(obs, { command: 'health' });
+      assert.match(r.error!.message, /did not finish within 300 ms/);
+      r = await send(obs, { command: 'status' });
+      assert.equal(r.status, 'running', 'the plane keeps serving commands');
+    } finally {
+      await plane.stop();
+      await obs.close();
+    }
+  });
+
   it('keeps the last state retained (not error replies) and publishes disconnected and offline on stop', async () => {
     const { plane, obs } = await setup();
     try {

@@ -51,13 +51,20 @@ export class FakeController implements ServiceController {
   crop = false;
   level = 'info';
   constructor(
-    readonly opts: { adaptiveRoi?: boolean; stabilization?: boolean; healthDelayMs?: number } = {},
+    readonly opts: {
+      adaptiveRoi?: boolean;
+      stabilization?: boolean;
+      healthDelayMs?: number;
+      healthChecks?: Record<string, unknown>;
+      pauseThrows?: Error;
+    } = {},
   ) {}
   state(): PipelineState {
     return this.pipeline;
   }
   async pause(): Promise<void> {
     this.calls.push('pause');
+    if (this.opts.pauseThrows) throw this.opts.pauseThrows;
     if (this.pipeline === 'running') this.pipeline = 'paused';
   }
   async resume(): Promise<void> {
@@ -79,10 +86,11 @@ export class FakeController implements ServiceController {
   }
   async health(): Promise<{ status: string; checks: Record<string, unknown> }> {
     if (this.opts.healthDelayMs) await new Promise((r) => setTimeout(r, this.opts.healthDelayMs));
-    return {
-      status: 'healthy',
-      checks: { model: { status: 'healthy' }, mqtt_data: { status: 'healthy' } },
+    const checks = this.opts.healthChecks ?? {
+      model: { status: 'healthy' },
+      mqtt_data: { status: 'healthy' },
     };
+    return { status: 'healthy', checks };
   }
   toggleCrop(): boolean {
     if (!this.opts.adaptiveRoi) {

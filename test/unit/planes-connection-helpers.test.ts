@@ -8,15 +8,24 @@ import { classifyConnectError, isProtocolRefusal } from '../../src/planes/connec
 import { buildClientOptions, credentials } from '../../src/planes/connection-options.js';
 import { LogBudget } from '../../src/planes/log-budget.js';
 import { failureReason } from '../../src/planes/publish-reason.js';
-import { contextFromTraceparent, extractContext, injectUserProperties, TRACEPARENT_PATTERN } from '../../src/planes/trace-carrier.js';
+import {
+  contextFromTraceparent,
+  extractContext,
+  injectUserProperties,
+  TRACEPARENT_PATTERN,
+} from '../../src/planes/trace-carrier.js';
 import { AdelineError } from '../../src/domain/errors.js';
 
 const mqtt = (m: Record<string, unknown> = {}) => ConfigSchema.parse({ mqtt: m }).mqtt;
-const coded = (message: string, code: string | number): Error => Object.assign(new Error(message), { code });
+const coded = (message: string, code: string | number): Error =>
+  Object.assign(new Error(message), { code });
 
 describe('planes: connection helpers', () => {
   it('builds unique client ids <prefix>-<role>-<host>-<pid>-<random>', () => {
-    assert.equal(buildClientId('adeline', 'control', { host: 'cam.lab', pid: 42, random: 'a1b2c3' }), 'adeline-control-cam_lab-42-a1b2c3');
+    assert.equal(
+      buildClientId('adeline', 'control', { host: 'cam.lab', pid: 42, random: 'a1b2c3' }),
+      'adeline-control-cam_lab-42-a1b2c3',
+    );
     const a = buildClientId('adeline', 'data');
     const b = buildClientId('adeline', 'data');
     assert.notEqual(a, b, 'two instances in one process still differ');
@@ -28,11 +37,23 @@ describe('planes: connection helpers', () => {
 
   it('decides between an external broker and the embedded one', () => {
     assert.deepEqual(resolveBrokerUrl(mqtt()), { kind: 'embedded', host: '127.0.0.1', port: 1883 });
-    assert.deepEqual(resolveBrokerUrl(mqtt({ broker: { host: 'broker', port: 8883 }, tls: { enabled: true } })), { kind: 'external', url: 'mqtts://broker:8883' });
-    assert.deepEqual(resolveBrokerUrl(mqtt({ broker: { host: '::1' } })), { kind: 'external', url: 'mqtt://[::1]:1883' });
-    assert.deepEqual(resolveBrokerUrl(mqtt({ broker: { url: 'ws://b/mqtt', host: 'ignored' } })), { kind: 'external', url: 'ws://b/mqtt' });
+    assert.deepEqual(
+      resolveBrokerUrl(mqtt({ broker: { host: 'broker', port: 8883 }, tls: { enabled: true } })),
+      { kind: 'external', url: 'mqtts://broker:8883' },
+    );
+    assert.deepEqual(resolveBrokerUrl(mqtt({ broker: { host: '::1' } })), {
+      kind: 'external',
+      url: 'mqtt://[::1]:1883',
+    });
+    assert.deepEqual(resolveBrokerUrl(mqtt({ broker: { url: 'ws://b/mqtt', host: 'ignored' } })), {
+      kind: 'external',
+      url: 'ws://b/mqtt',
+    });
     assert.throws(() => resolveBrokerUrl(mqtt({ broker: { url: 'not a url' } })), /is not a URL/);
-    assert.throws(() => resolveBrokerUrl(mqtt({ broker: { url: 'http://user:pw@b' } })), (e: Error) => e instanceof RangeError && !e.message.includes('pw'));
+    assert.throws(
+      () => resolveBrokerUrl(mqtt({ broker: { url: 'http://user:pw@b' } })),
+      (e: Error) => e instanceof RangeError && !e.message.includes('pw'),
+    );
     assert.equal(embeddedUrl('0.0.0.0', 1884), 'mqtt://127.0.0.1:1884');
     assert.equal(redactUrl('mqtts://user:secret@broker:8883'), 'mqtts://broker:8883');
   });
@@ -40,7 +61,10 @@ describe('planes: connection helpers', () => {
   it('takes credentials from the environment first, then the config', () => {
     const cfg = mqtt({ broker: { username: 'cfg-user', password: 'cfg-pw' } });
     assert.deepEqual(credentials(cfg, {}), { username: 'cfg-user', password: 'cfg-pw' });
-    assert.deepEqual(credentials(cfg, { MQTT_USERNAME: 'env-user', MQTT_PASSWORD: 'env-pw' }), { username: 'env-user', password: 'env-pw' });
+    assert.deepEqual(credentials(cfg, { MQTT_USERNAME: 'env-user', MQTT_PASSWORD: 'env-pw' }), {
+      username: 'env-user',
+      password: 'env-pw',
+    });
     assert.deepEqual(credentials(mqtt(), {}), { username: undefined, password: undefined });
   });
 
@@ -59,24 +83,70 @@ describe('planes: connection helpers', () => {
     assert.equal(o.reconnectPeriod, 250);
     assert.equal(o.will?.retain, true);
     assert.equal(String(o.will?.payload), 'offline');
-    assert.equal(buildClientOptions({ cfg: mqtt(), url: 'mqtt://b', clientId: 'id', protocolVersion: 4, reconnect: false }).reconnectPeriod, 0);
+    assert.equal(
+      buildClientOptions({
+        cfg: mqtt(),
+        url: 'mqtt://b',
+        clientId: 'id',
+        protocolVersion: 4,
+        reconnect: false,
+      }).reconnectPeriod,
+      0,
+    );
   });
 
   it('rejects half a client certificate pair', () => {
     const cfg = mqtt({ tls: { enabled: true, cert_file: '/etc/hostname', key_file: null } });
-    assert.throws(() => buildClientOptions({ cfg, url: 'mqtts://b', clientId: 'id', protocolVersion: 5, reconnect: true }), /cert_file and mqtt.tls.key_file must be set together/);
+    assert.throws(
+      () =>
+        buildClientOptions({
+          cfg,
+          url: 'mqtts://b',
+          clientId: 'id',
+          protocolVersion: 5,
+          reconnect: true,
+        }),
+      /cert_file and mqtt.tls.key_file must be set together/,
+    );
   });
 
   it('classifies refused logins, refused protocols, unreachable brokers and TLS failures', () => {
-    const auth5 = classifyConnectError(coded('Connection refused: Not authorized', 135), 'mqtt://u:pw@b:1883', 5);
+    const auth5 = classifyConnectError(
+      coded('Connection refused: Not authorized', 135),
+      'mqtt://u:pw@b:1883',
+      5,
+    );
     assert.equal(auth5.code, 'ADELINE_ERR_MQTT_AUTH');
     assert.doesNotMatch(auth5.message, /pw@/);
-    assert.equal(classifyConnectError(coded('Bad user name or password', 4), 'mqtt://b', 4).code, 'ADELINE_ERR_MQTT_AUTH');
-    assert.equal(classifyConnectError(coded('Server unavailable', 136), 'mqtt://b', 5).code, 'ADELINE_ERR_MQTT_CONNECT');
-    assert.match(classifyConnectError(coded('connect ECONNREFUSED', 'ECONNREFUSED'), 'mqtt://b', 5).message, /nothing listens there/);
-    assert.match(classifyConnectError(coded('getaddrinfo ENOTFOUND b', 'ENOTFOUND'), 'mqtt://b', 5).message, /does not resolve/);
-    assert.match(classifyConnectError(coded('self-signed', 'SELF_SIGNED_CERT_IN_CHAIN'), 'mqtts://b', 5).message, /mqtt\.tls\.ca_file/);
-    assert.equal(classifyConnectError(coded('alert', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'), 'mqtts://b', 5).code, 'ADELINE_ERR_MQTT_AUTH');
+    assert.equal(
+      classifyConnectError(coded('Bad user name or password', 4), 'mqtt://b', 4).code,
+      'ADELINE_ERR_MQTT_AUTH',
+    );
+    assert.equal(
+      classifyConnectError(coded('Server unavailable', 136), 'mqtt://b', 5).code,
+      'ADELINE_ERR_MQTT_CONNECT',
+    );
+    assert.match(
+      classifyConnectError(coded('connect ECONNREFUSED', 'ECONNREFUSED'), 'mqtt://b', 5).message,
+      /nothing listens there/,
+    );
+    assert.match(
+      classifyConnectError(coded('getaddrinfo ENOTFOUND b', 'ENOTFOUND'), 'mqtt://b', 5).message,
+      /does not resolve/,
+    );
+    assert.match(
+      classifyConnectError(coded('self-signed', 'SELF_SIGNED_CERT_IN_CHAIN'), 'mqtts://b', 5)
+        .message,
+      /mqtt\.tls\.ca_file/,
+    );
+    assert.equal(
+      classifyConnectError(
+        coded('alert', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'),
+        'mqtts://b',
+        5,
+      ).code,
+      'ADELINE_ERR_MQTT_AUTH',
+    );
     assert.equal(classifyConnectError('a string', 'mqtt://b', 5).code, 'ADELINE_ERR_MQTT_CONNECT');
     assert.ok(isProtocolRefusal(coded('Unacceptable protocol version', 1)));
     assert.ok(isProtocolRefusal(coded('Unsupported Protocol Version', 132)));
@@ -84,11 +154,20 @@ describe('planes: connection helpers', () => {
   });
 
   it('turns publish failures into a bounded set of reason labels', () => {
-    const rej = (rejection: string) => new AdelineError('ADELINE_ERR_MQTT_PUBLISH', 'x', { details: { rejection } });
+    const rej = (rejection: string) =>
+      new AdelineError('ADELINE_ERR_MQTT_PUBLISH', 'x', { details: { rejection } });
     assert.equal(failureReason(rej('breaker_open')), 'breaker_open');
     assert.equal(failureReason(rej('timeout')), 'timeout');
-    assert.equal(failureReason(new AdelineError('ADELINE_ERR_MQTT_PUBLISH', 'x', { details: { reason: 'disconnected' } })), 'disconnected');
-    assert.equal(failureReason(Object.assign(new Error('x'), { name: 'BulkheadRejectedError' })), 'bulkhead_full');
+    assert.equal(
+      failureReason(
+        new AdelineError('ADELINE_ERR_MQTT_PUBLISH', 'x', { details: { reason: 'disconnected' } }),
+      ),
+      'disconnected',
+    );
+    assert.equal(
+      failureReason(Object.assign(new Error('x'), { name: 'BulkheadRejectedError' })),
+      'bulkhead_full',
+    );
     assert.equal(failureReason(new AdelineError('ADELINE_ERR_SPOOL_IO', 'x')), 'spool_error');
     assert.equal(failureReason('weird'), 'error');
   });
@@ -121,10 +200,16 @@ describe('planes: connection helpers', () => {
     it('ignores a missing or malformed traceparent', () => {
       assert.equal(trace.getSpanContext(extractContext(undefined)), undefined);
       assert.equal(trace.getSpanContext(extractContext({ traceparent: 'garbage' })), undefined);
-      assert.equal(contextFromTraceparent('00-00000000000000000000000000000000-00f067aa0ba902b7-01'), undefined);
+      assert.equal(
+        contextFromTraceparent('00-00000000000000000000000000000000-00f067aa0ba902b7-01'),
+        undefined,
+      );
       assert.equal(contextFromTraceparent(undefined), undefined);
       assert.equal(injectUserProperties(ROOT_CONTEXT), undefined);
-      assert.doesNotMatch('00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01', TRACEPARENT_PATTERN);
+      assert.doesNotMatch(
+        '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01',
+        TRACEPARENT_PATTERN,
+      );
     });
   });
 });

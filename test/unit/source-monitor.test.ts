@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { SourceState } from '../../src/source/frame-source.js';
 import { SourceMonitor } from '../../src/source/source-monitor.js';
 
-function monitor(fps: number | null = 10) {
+function monitor(fps: number | null | 'learn' = 10) {
   let t = 1_000_000;
   const changes: SourceState[] = [];
   const m = new SourceMonitor({
@@ -10,7 +10,7 @@ function monitor(fps: number | null = 10) {
     description: 'test',
     stallFactor: 5,
     stallMinMs: 2000,
-    expectedFps: () => fps,
+    ...(fps === 'learn' ? {} : { expectedFps: () => fps }),
     now: () => t,
     tickMs: 0,
     onStateChange: (s) => changes.push(s),
@@ -76,6 +76,27 @@ describe('source monitor: states and stall detection', () => {
     m.setPhase('failed', 'gone');
     assert.equal(m.status().state, 'failed');
     assert.equal(m.status().lastError, 'gone');
+  });
+
+  it('learns the expected rate of a stream from its frames, so a slow camera is not stalled early', () => {
+    const { m, advance } = monitor('learn');
+    assert.equal(m.rateFps(), null);
+    m.setPhase('active');
+    for (let i = 0; i < 10; i++) {
+      m.frameRead();
+      advance(1000); // a 1 fps camera
+    }
+    m.frameRead();
+    assert.ok(Math.abs(m.rateFps()! - 1) < 0.01, `rate ${m.rateFps()}`);
+    assert.equal(m.stallTimeoutMs(), 5000);
+    advance(4900);
+    assert.equal(
+      m.status().state,
+      'delivering',
+      'the missing frames do not shorten or stretch the timeout',
+    );
+    advance(200);
+    assert.equal(m.status().state, 'stalled');
   });
 
   it('measures the frame rate over a moving window', () => {

@@ -14,14 +14,27 @@ export interface FailureContext {
   redact(text: string): string;
 }
 
-/** The last line ffmpeg wrote, without its "[tcp @ 0x55…] " context prefix. */
-export function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/i, '').trim());
-  return lines.filter((l) => l.length > 0).at(-1) ?? '';
+/**
+ * ffmpeg's reason, in one line: its last line without the URL it names, plus the line before
+ * when that says more ("Failed to resolve hostname …" before "Input/output error").
+ */
+export function ffmpegReason(text: string, target: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/i, '').trim())
+    .filter((l) => l.length > 0);
+  const last = lines.at(-1) ?? '';
+  const summary = [target + ': ', 'file:' + target + ': '].reduce(
+    (t, p) => (t.startsWith(p) ? t.slice(p.length) : t),
+    last,
+  );
+  const prev = lines.at(-2);
+  if (!prev || prev.includes(summary)) return summary;
+  return `${prev} (${summary})`;
 }
 
 export function sessionFailure(end: SessionEnd, ctx: FailureContext): AdelineError {
-  const why = lastLine(ctx.redact(end.message));
+  const why = ffmpegReason(ctx.redact(end.message), ctx.description);
   if (end.kind === 'missing') return ffmpegMissing(ctx.bin, end.cause);
   if (ctx.kind === 'file') {
     return new AdelineError(
