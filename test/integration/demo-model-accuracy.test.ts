@@ -109,8 +109,8 @@ describe('demo model accuracy on unseen synthetic frames', function () {
     const tp = total[0]!.tp + total[1]!.tp;
     const fp = total[0]!.fp + total[1]!.fp;
     const fn = total[0]!.fn + total[1]!.fn;
-    const precision = tp / (tp + fp);
-    const recall = tp / (tp + fn);
+    const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+    const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
     const summary = `${frames} frames, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}, per class ${JSON.stringify(total)}`;
     assert.ok(frames >= 200, summary);
     assert.ok(total[1]!.tp + total[1]!.fn >= 20, `too few fallen figures to measure: ${summary}`);

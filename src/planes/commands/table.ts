@@ -6,15 +6,12 @@
  */
 import type { StabilizationStats } from '../../domain/control.js';
 import { AdelineError } from '../../domain/errors.js';
-import { getLogger, type Logger, logEvent, normaliseLevel } from '../../telemetry/logger.js';
+import { normaliseLevel } from '../../telemetry/logger.js';
 import { VERSION } from '../../telemetry/version.js';
 import { buildMetricsMessage } from '../metrics-message.js';
 import { statusOfPipeline } from '../status-message.js';
 import { isoUtc } from '../timestamp.js';
 import type { CommandContext, CommandHandler, CommandOutcome } from './types.js';
-
-/** Looked up per use, so a logger configured after import (configureLogger) is used. */
-const log = (): Logger => getLogger('control-plane');
 
 const current = (ctx: CommandContext): CommandOutcome['status'] =>
   statusOfPipeline(ctx.controller.state());
@@ -90,11 +87,7 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
     } catch (err) {
       throw new AdelineError('ADELINE_ERR_COMMAND_INVALID', (err as Error).message, { cause: err });
     }
-    const previous = ctx.controller.setLogLevel(normal);
-    logEvent(log(), 'log_level_changed', `log level changed from ${previous} to ${normal}`, {
-      previous,
-      level: normal,
-    });
+    const previous = ctx.controller.setLogLevel(normal); // the controller logs log_level_changed
     return { status: current(ctx), result: { level: normal, previous } };
   },
 };
