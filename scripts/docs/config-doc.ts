@@ -30,7 +30,9 @@ function range(s: JsonSchema): string {
   const parts: string[] = [];
   if (lo !== undefined && lo > -Number.MAX_SAFE_INTEGER) parts.push(`≥ ${lo}`);
   if (s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER) parts.push(`≤ ${s.maximum}`);
-  if (s.anyOf) for (const a of s.anyOf) if (a.minimum !== undefined || a.maximum !== undefined) parts.push(range(a));
+  if (s.anyOf)
+    for (const a of s.anyOf)
+      if (a.minimum !== undefined || a.maximum !== undefined) parts.push(range(a));
   return parts.join(', ');
 }
 
@@ -47,7 +49,9 @@ function rows(s: JsonSchema, prefix: string, out: string[]): void {
     if (v.type === 'array' && v.items?.properties) {
       for (const [ik, iv] of Object.entries(v.items.properties)) {
         const d = iv.default === undefined ? '—' : `\`${JSON.stringify(iv.default)}\``;
-        out.push(`| \`${path}[].${ik}\` | ${typeOf(iv)} | ${d} | ${range(iv)} | ${(iv.description ?? '').replace(/\|/g, '\\|')} |`);
+        out.push(
+          `| \`${path}[].${ik}\` | ${typeOf(iv)} | ${d} | ${range(iv)} | ${(iv.description ?? '').replace(/\|/g, '\\|')} |`,
+        );
       }
     }
   }
@@ -57,7 +61,12 @@ export function renderConfigTables(): string {
   const js = z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   const out: string[] = [];
   for (const [section, schema] of Object.entries(js.properties ?? {})) {
-    out.push(`### \`${section}\``, '', '| key | type | default | range | meaning (unit) |', '|---|---|---|---|---|');
+    out.push(
+      `### \`${section}\``,
+      '',
+      '| key | type | default | range | meaning (unit) |',
+      '|---|---|---|---|---|',
+    );
     rows(schema, section, out);
     out.push('');
   }

@@ -2,7 +2,12 @@
  * The ServiceController the control plane calls: pause, resume, stop, status, metrics, health,
  * toggle_crop, stabilization_stats and set_log_level, over the running parts.
  */
-import type { MetricsSnapshot, PipelineState, ServiceController, StabilizationStats } from '../domain/control.js';
+import type {
+  MetricsSnapshot,
+  PipelineState,
+  ServiceController,
+  StabilizationStats,
+} from '../domain/control.js';
 import { AdelineError } from '../domain/errors.js';
 import { getLogger, logEvent, setLogLevel } from '../telemetry/logger.js';
 import type { RunStats } from '../pipeline/run-stats.js';
@@ -44,12 +49,15 @@ export class AppController implements ServiceController {
     return {
       throughputFps: Math.round(this.d.stats().fps() * 100) / 100,
       sourcesCount: this.d.sourcesCount(),
-      latencyReports: this.d.stats().sourceLatencies().map((s) => ({
-        sourceId: s.sourceId,
-        frameDecodingLatencyMs: round(s.decodeMs),
-        inferenceLatencyMs: round(s.inferenceMs),
-        e2eLatencyMs: round(s.e2eMs),
-      })),
+      latencyReports: this.d
+        .stats()
+        .sourceLatencies()
+        .map((s) => ({
+          sourceId: s.sourceId,
+          frameDecodingLatencyMs: round(s.decodeMs),
+          inferenceLatencyMs: round(s.inferenceMs),
+          e2eLatencyMs: round(s.e2eMs),
+        })),
     };
   }
 
@@ -86,7 +94,10 @@ export class AppController implements ServiceController {
     } catch (err) {
       throw new AdelineError('ADELINE_ERR_COMMAND_INVALID', (err as Error).message);
     }
-    logEvent(log, 'log_level_changed', `log level changed from ${previous} to ${level}`, { previous, level });
+    logEvent(log, 'log_level_changed', `log level changed from ${previous} to ${level}`, {
+      previous,
+      level,
+    });
     return previous;
   }
 }

@@ -49,7 +49,11 @@ export interface HealthParts {
 }
 
 /** Registers the checks; returns the function that releases their resources. */
-export function registerHealthChecks(registry: HealthRegistry, c: AdelineConfig, p: HealthParts): () => void {
+export function registerHealthChecks(
+  registry: HealthRegistry,
+  c: AdelineConfig,
+  p: HealthParts,
+): () => void {
   const h = c.health;
   const intervalMs = h.check_interval_ms;
   const expectedIntervalMs = (): number | null => {
@@ -61,7 +65,11 @@ export function registerHealthChecks(registry: HealthRegistry, c: AdelineConfig,
     const known = caps.filter((x): x is number => x !== null);
     return known.length ? Math.max(...known) : null;
   };
-  const eventLoop = new EventLoopDelayCheck({ degradedMs: h.event_loop_degraded_ms, unhealthyMs: h.event_loop_unhealthy_ms, intervalMs });
+  const eventLoop = new EventLoopDelayCheck({
+    degradedMs: h.event_loop_degraded_ms,
+    unhealthyMs: h.event_loop_unhealthy_ms,
+    intervalMs,
+  });
   registry.register(eventLoop);
   registry.register(
     new FrameHeartbeatCheck({
@@ -82,9 +90,20 @@ export function registerHealthChecks(registry: HealthRegistry, c: AdelineConfig,
       intervalMs,
     }),
   );
-  registry.register(new MqttPlaneCheck({ name: 'mqtt_data_plane', status: () => p.dataPlane.healthView(), intervalMs }));
   registry.register(
-    new MqttPlaneCheck({ name: 'mqtt_control_plane', status: () => p.controlPlane.healthView(), intervalMs, whenDisconnected: 'degraded' }),
+    new MqttPlaneCheck({
+      name: 'mqtt_data_plane',
+      status: () => p.dataPlane.healthView(),
+      intervalMs,
+    }),
+  );
+  registry.register(
+    new MqttPlaneCheck({
+      name: 'mqtt_control_plane',
+      status: () => p.controlPlane.healthView(),
+      intervalMs,
+      whenDisconnected: 'degraded',
+    }),
   );
   for (const s of p.sources) {
     const id = s.source.id;

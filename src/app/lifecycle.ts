@@ -16,7 +16,11 @@ export class Lifecycle {
   private readonly started: Stoppable[] = [];
 
   /** Runs start(); on success remembers the component for the reverse stop. */
-  async start(name: string, start: () => Promise<void> | void, stop: () => Promise<void> | void): Promise<void> {
+  async start(
+    name: string,
+    start: () => Promise<void> | void,
+    stop: () => Promise<void> | void,
+  ): Promise<void> {
     await start();
     this.started.push({ name, stop });
   }
@@ -35,11 +39,17 @@ export class Lifecycle {
         await Promise.race([
           Promise.resolve().then(() => c.stop()),
           new Promise<void>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`did not stop within ${perStepMs} ms`)), perStepMs);
+            timer = setTimeout(
+              () => reject(new Error(`did not stop within ${perStepMs} ms`)),
+              perStepMs,
+            );
           }),
         ]);
       } catch (err) {
-        log.warn({ event: 'service_stopping', component: c.name, error: describeError(err) }, `stopping ${c.name} failed: ${describeError(err)}`);
+        log.warn(
+          { event: 'service_stopping', component: c.name, error: describeError(err) },
+          `stopping ${c.name} failed: ${describeError(err)}`,
+        );
       } finally {
         clearTimeout(timer);
       }

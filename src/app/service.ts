@@ -19,7 +19,11 @@ import { ControlPlane } from '../planes/control-plane.js';
 import { DataPlane } from '../planes/data-plane.js';
 import { EmbeddedBroker } from '../planes/embedded-broker.js';
 import { resolveBrokerUrl } from '../planes/broker-url.js';
-import { buildInferencePolicy, buildPublishPolicy, buildReconnectPolicy } from '../resilience/policies.js';
+import {
+  buildInferencePolicy,
+  buildPublishPolicy,
+  buildReconnectPolicy,
+} from '../resilience/policies.js';
 import { DiskSpool } from '../resilience/spool.js';
 import { createSources, type CreatedSource } from '../source/create-source.js';
 import { Scheduler } from '../source/scheduler.js';
@@ -65,7 +69,9 @@ export class AdelineService {
     private readonly opts: ServiceOptions,
   ) {
     this.done = new Promise((r) => (this.resolveDone = r));
-    this.registry = new HealthRegistry({ timeoutMs: Math.max(config.health.slow_inference_ms * 2, 5000) });
+    this.registry = new HealthRegistry({
+      timeoutMs: Math.max(config.health.slow_inference_ms * 2, 5000),
+    });
   }
 
   static async create(config: AdelineConfig, opts: ServiceOptions = {}): Promise<AdelineService> {
@@ -82,7 +88,10 @@ export class AdelineService {
   }
 
   async start(): Promise<void> {
-    const span = startSpan(SPANS.lifecycle.name, { root: true, attributes: { [ATTRS.lifecyclePhase.name]: 'start' } });
+    const span = startSpan(SPANS.lifecycle.name, {
+      root: true,
+      attributes: { [ATTRS.lifecyclePhase.name]: 'start' },
+    });
     try {
       await this.startParts();
       this.state = 'running';
@@ -104,9 +113,14 @@ export class AdelineService {
   private async startParts(): Promise<void> {
     const c = this.config;
     createAllInstruments();
-    if (this.opts.handleSignals !== false) this.lifecycle.add('signals', installSignalHandlers(this, c.shutdown.grace_period * 1000));
+    if (this.opts.handleSignals !== false)
+      this.lifecycle.add('signals', installSignalHandlers(this, c.shutdown.grace_period * 1000));
     this.registry.register(this.startup);
-    await this.lifecycle.start('health-registry', () => this.registry.start(), () => this.registry.stop());
+    await this.lifecycle.start(
+      'health-registry',
+      () => this.registry.start(),
+      () => this.registry.stop(),
+    );
     if (c.health.enabled) {
       const server = new HealthServer({
         registry: this.registry,
@@ -117,17 +131,30 @@ export class AdelineService {
         logger: getLogger('health'),
       });
       this.healthServer = server;
-      await this.lifecycle.start('health-server', () => server.start(), () => server.stop());
+      await this.lifecycle.start(
+        'health-server',
+        () => server.start(),
+        () => server.stop(),
+      );
     }
     this.lifecycle.add('runtime-gauges', startRuntimeGauges(c.models.local_path));
     const spool = c.spool.enabled ? new DiskSpool(c.spool) : null;
-    if (spool) await this.lifecycle.start('spool', () => spool.open(), () => spool.close());
+    if (spool)
+      await this.lifecycle.start(
+        'spool',
+        () => spool.open(),
+        () => spool.close(),
+      );
     const target = resolveBrokerUrl(c.mqtt);
     let url: string;
     let protocolVersion: 4 | 5 | undefined;
     if (target.kind === 'embedded') {
       const broker = new EmbeddedBroker({ host: target.host, port: target.port });
-      await this.lifecycle.start('embedded-broker', () => broker.start(), () => broker.stop());
+      await this.lifecycle.start(
+        'embedded-broker',
+        () => broker.start(),
+        () => broker.stop(),
+      );
       url = broker.url();
       protocolVersion = EmbeddedBroker.protocolVersion;
     } else {
@@ -164,8 +191,18 @@ export class AdelineService {
       stabilizer,
     });
     const controlPlane = new ControlPlane({ mqtt: c.mqtt, url, controller, protocolVersion });
-    await this.lifecycle.start('control-plane', () => controlPlane.start(), () => controlPlane.stop());
-    const dataPlane = new DataPlane({ mqtt: c.mqtt, url, policy: buildPublishPolicy(c.resilience), spool, protocolVersion });
+    await this.lifecycle.start(
+      'control-plane',
+      () => controlPlane.start(),
+      () => controlPlane.stop(),
+    );
+    const dataPlane = new DataPlane({
+      mqtt: c.mqtt,
+      url,
+      policy: buildPublishPolicy(c.resilience),
+      spool,
+      protocolVersion,
+    });
     const graceMs = c.shutdown.grace_period * 1000;
     await this.lifecycle.start(
       'data-plane',
@@ -193,13 +230,20 @@ export class AdelineService {
       onLimitReached: () => this.requestStop('frame limit reached'),
     });
     this.pipeline = pipeline;
-    this.lifecycle.add('pipeline', async () => void (await pipeline.drain(Math.max(100, graceMs / 3))));
+    this.lifecycle.add(
+      'pipeline',
+      async () => void (await pipeline.drain(Math.max(100, graceMs / 3))),
+    );
     this.sources = createSources(c, {
       reconnectPolicy: (id) => buildReconnectPolicy(c.resilience.source_reconnect, `source_${id}`),
       failFast: this.opts.failFast ?? false,
     });
     for (const s of this.sources) {
-      await this.lifecycle.start(`source-${s.source.id}`, () => s.source.start(), () => s.source.stop());
+      await this.lifecycle.start(
+        `source-${s.source.id}`,
+        () => s.source.start(),
+        () => s.source.stop(),
+      );
     }
     const scheduler = new Scheduler({
       sources: this.sources.map((s) => ({ source: s.source, maxFps: s.maxFps })),
@@ -230,9 +274,12 @@ export class AdelineService {
   private loopMode(): 'running' | 'waiting' | 'paused' | 'ended' {
     if (this.state === 'paused') return 'paused';
     if (this.state !== 'running') return 'ended';
-    const states = this.sources.map((s) => this.scheduler?.sourceStatus(s.source.id).state ?? 'connecting');
+    const states = this.sources.map(
+      (s) => this.scheduler?.sourceStatus(s.source.id).state ?? 'connecting',
+    );
     if (states.every((st) => st === 'ended')) return 'ended';
-    if (states.every((st) => st === 'connecting' || st === 'reconnecting' || st === 'ended')) return 'waiting';
+    if (states.every((st) => st === 'connecting' || st === 'reconnecting' || st === 'ended'))
+      return 'waiting';
     return 'running';
   }
 
@@ -265,7 +312,10 @@ export class AdelineService {
   }
 
   private async doStop(reason: string): Promise<void> {
-    const span = startSpan(SPANS.lifecycle.name, { root: true, attributes: { [ATTRS.lifecyclePhase.name]: 'stop' } });
+    const span = startSpan(SPANS.lifecycle.name, {
+      root: true,
+      attributes: { [ATTRS.lifecyclePhase.name]: 'stop' },
+    });
     this.registry.setShuttingDown(true);
     const wasRunning = this.state !== 'starting';
     this.state = 'stopped';
@@ -273,14 +323,23 @@ export class AdelineService {
     const graceMs = this.config.shutdown.grace_period * 1000;
     await this.lifecycle.stopAll(Math.max(100, graceMs / 2));
     span.end();
-    if (wasRunning) logEvent(log, 'service_stopped', `stopped (${reason})`, { reason, frames_processed: this.stats.processed });
+    if (wasRunning)
+      logEvent(log, 'service_stopped', `stopped (${reason})`, {
+        reason,
+        frames_processed: this.stats.processed,
+      });
     await getTelemetryRuntime().shutdown();
   }
 
   sourceStatuses(): Array<{ id: number; description: string; state: string; framesRead: number }> {
     return this.sources.map(({ source }) => {
       const st = this.scheduler ? this.scheduler.sourceStatus(source.id) : source.status();
-      return { id: source.id, description: source.description, state: st.state, framesRead: st.framesRead };
+      return {
+        id: source.id,
+        description: source.description,
+        state: st.state,
+        framesRead: st.framesRead,
+      };
     });
   }
 

@@ -21,7 +21,12 @@ export function installSignalHandlers(service: Stoppable, graceMs: number): () =
       process.exit(130);
     }
     timer = setTimeout(() => {
-      logEvent(log, 'shutdown_forced', `shutdown took longer than shutdown.grace_period (${graceMs / 1000} s): exiting now`, { signal });
+      logEvent(
+        log,
+        'shutdown_forced',
+        `shutdown took longer than shutdown.grace_period (${graceMs / 1000} s): exiting now`,
+        { signal },
+      );
       process.exit(1);
     }, graceMs);
     timer.unref();

@@ -9,12 +9,16 @@ import type { InferenceEngine } from '../inference/index.js';
 
 type Spec = Parameters<InferenceEngine['setFault']>[0];
 
-export function watchFaultFile(engine: InferenceEngine, env: NodeJS.ProcessEnv = process.env, intervalMs = 100): () => void {
+export function watchFaultFile(
+  engine: InferenceEngine,
+  env: NodeJS.ProcessEnv = process.env,
+  intervalMs = 100,
+): () => void {
   const file = env.ADELINE_TEST_FAULT_FILE;
   if (env.ADELINE_TEST_FAULTS !== '1' || !file) return () => {};
   let last = '';
   const poll = () => {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(file, 'utf8').trim();
     } catch {

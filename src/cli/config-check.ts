@@ -21,14 +21,23 @@ export async function runConfigCommand(args: string[]): Promise<number> {
     console.log(HELP);
     return sub === undefined ? 2 : 0;
   }
-  if (sub !== 'check') throw new AdelineError('ADELINE_ERR_USAGE', `unknown subcommand "config ${sub}"; use 'adeline config check FILE'`);
-  const positional = rest.filter((a, i) => !a.startsWith('-') && !(i > 0 && ['--set', '--config'].includes(rest[i - 1] as string)));
+  if (sub !== 'check')
+    throw new AdelineError(
+      'ADELINE_ERR_USAGE',
+      `unknown subcommand "config ${sub}"; use 'adeline config check FILE'`,
+    );
+  const positional = rest.filter(
+    (a, i) =>
+      !a.startsWith('-') && !(i > 0 && ['--set', '--config'].includes(rest[i - 1] as string)),
+  );
   const parsed = configArgsFromArgv(rest);
   const file = positional[0] ?? parsed.file;
   const loaded = loadConfig({ file, overrides: parsed.overrides });
   for (const w of loaded.warnings) console.error(`adeline: warning: ${w}`);
   const masked = maskSecrets(loaded.config);
   console.log(rest.includes('--json') ? JSON.stringify(masked, null, 2) : stringify(masked));
-  console.error(`adeline: ${loaded.file ?? 'defaults'}: configuration is valid${loaded.warnings.length ? ` (${loaded.warnings.length} warning(s))` : ''}`);
+  console.error(
+    `adeline: ${loaded.file ?? 'defaults'}: configuration is valid${loaded.warnings.length ? ` (${loaded.warnings.length} warning(s))` : ''}`,
+  );
   return 0;
 }

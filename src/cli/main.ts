@@ -45,7 +45,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[cmd];
   if (!load) {
-    printError(new AdelineError('ADELINE_ERR_USAGE', `unknown command "${cmd}"; run 'adeline --help' for the list`));
+    printError(
+      new AdelineError(
+        'ADELINE_ERR_USAGE',
+        `unknown command "${cmd}"; run 'adeline --help' for the list`,
+      ),
+    );
     return 2;
   }
   const fn = await load();
@@ -59,7 +64,11 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     printError(err);
     if (process.env.ADELINE_DEBUG === '1' && err instanceof Error) console.error(err.stack);
-    process.exitCode = err instanceof AdelineError ? (err.code === 'ADELINE_ERR_USAGE' ? 2 : 1) : 70;
-    if (!(err instanceof AdelineError)) console.error(`adeline: unexpected error: ${describeError(err)} (set ADELINE_DEBUG=1 for the stack)`);
+    process.exitCode =
+      err instanceof AdelineError ? (err.code === 'ADELINE_ERR_USAGE' ? 2 : 1) : 70;
+    if (!(err instanceof AdelineError))
+      console.error(
+        `adeline: unexpected error: ${describeError(err)} (set ADELINE_DEBUG=1 for the stack)`,
+      );
   },
 );

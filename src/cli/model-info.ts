@@ -14,7 +14,11 @@ export async function runModelCommand(args: string[]): Promise<number> {
     console.log(HELP);
     return sub === undefined ? 2 : 0;
   }
-  if (sub !== 'info') throw new AdelineError('ADELINE_ERR_USAGE', `unknown subcommand "model ${sub}"; use 'adeline model info FILE'`);
+  if (sub !== 'info')
+    throw new AdelineError(
+      'ADELINE_ERR_USAGE',
+      `unknown subcommand "model ${sub}"; use 'adeline model info FILE'`,
+    );
   let file: string | undefined;
   let layout = 'auto';
   let labels: string | null = null;
@@ -24,12 +28,23 @@ export async function runModelCommand(args: string[]): Promise<number> {
     if (a === '--layout') layout = rest[++i] ?? '';
     else if (a === '--labels') labels = rest[++i] ?? null;
     else if (a === '--json') json = true;
-    else if (a.startsWith('-')) throw new AdelineError('ADELINE_ERR_USAGE', `unknown option ${a}; run 'adeline model info --help'`);
+    else if (a.startsWith('-'))
+      throw new AdelineError(
+        'ADELINE_ERR_USAGE',
+        `unknown option ${a}; run 'adeline model info --help'`,
+      );
     else file = a;
   }
-  if (!file) throw new AdelineError('ADELINE_ERR_USAGE', 'model info needs a FILE, e.g. adeline model info models/adeline-demo.onnx');
+  if (!file)
+    throw new AdelineError(
+      'ADELINE_ERR_USAGE',
+      'model info needs a FILE, e.g. adeline model info models/adeline-demo.onnx',
+    );
   if (!['auto', 'yolov8', 'yolov5', 'yolox', 'end2end'].includes(layout)) {
-    throw new AdelineError('ADELINE_ERR_USAGE', `--layout must be auto, yolov8, yolov5, yolox or end2end, got "${layout}"`);
+    throw new AdelineError(
+      'ADELINE_ERR_USAGE',
+      `--layout must be auto, yolov8, yolov5, yolox or end2end, got "${layout}"`,
+    );
   }
   const { inspectModelFile, formatModelInfo } = await import('../inference/index.js');
   const info = await inspectModelFile(file, { layout: layout as 'auto', labelsFile: labels });

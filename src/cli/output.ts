@@ -15,8 +15,13 @@ export function printError(err: unknown): void {
 export function table(rows: Array<Array<string | number>>, header?: string[]): string {
   const all = header ? [header, ...rows] : rows;
   const widths: number[] = [];
-  for (const r of all) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, String(c).length)));
-  const fmt = (r: Array<string | number>) => r.map((c, i) => String(c).padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  for (const r of all)
+    r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, String(c).length)));
+  const fmt = (r: Array<string | number>) =>
+    r
+      .map((c, i) => String(c).padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const lines = all.map(fmt);
   if (header) lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   return lines.join('\n');

@@ -51,12 +51,27 @@ export function formatSummary(r: RunSummary): string {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
-  lines.push(`  frames read ${r.frames.read}, processed ${r.frames.processed}, failed ${r.frames.failed}, dropped ${dropped || 'none'}`);
+  lines.push(
+    `  frames read ${r.frames.read}, processed ${r.frames.processed}, failed ${r.frames.failed}, dropped ${dropped || 'none'}`,
+  );
   lines.push(`  throughput ${r.fps} fps`, '');
-  const rows = Object.entries(r.latencyMs).map(([stage, l]) => [stage, l.p50.toFixed(2), l.p95.toFixed(2), l.p99.toFixed(2)]);
+  const rows = Object.entries(r.latencyMs).map(([stage, l]) => [
+    stage,
+    l.p50.toFixed(2),
+    l.p95.toFixed(2),
+    l.p99.toFixed(2),
+  ]);
   lines.push(table(rows, ['stage', 'p50 ms', 'p95 ms', 'p99 ms']).replace(/^/gm, '  '), '');
   const det = Object.entries(r.detectionsByClass).map(([c, n]) => [c, n]);
-  lines.push(det.length ? table(det, ['class', 'detections']).replace(/^/gm, '  ') : '  no detections');
-  lines.push('', table(r.sources.map((s) => [s.id, s.state, s.framesRead, s.description]), ['source', 'state', 'frames read', 'url']).replace(/^/gm, '  '));
+  lines.push(
+    det.length ? table(det, ['class', 'detections']).replace(/^/gm, '  ') : '  no detections',
+  );
+  lines.push(
+    '',
+    table(
+      r.sources.map((s) => [s.id, s.state, s.framesRead, s.description]),
+      ['source', 'state', 'frames read', 'url'],
+    ).replace(/^/gm, '  '),
+  );
   return lines.join('\n');
 }

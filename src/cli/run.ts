@@ -53,11 +53,17 @@ export async function runCommand(args: string[]): Promise<number> {
       allowPositionals: false,
     });
   } catch (err) {
-    throw new AdelineError('ADELINE_ERR_USAGE', `${(err as Error).message}; run 'adeline run --help'`);
+    throw new AdelineError(
+      'ADELINE_ERR_USAGE',
+      `${(err as Error).message}; run 'adeline run --help'`,
+    );
   }
   const frames = parsed.values.frames === undefined ? undefined : Number(parsed.values.frames);
   if (frames !== undefined && (!Number.isInteger(frames) || frames < 1)) {
-    throw new AdelineError('ADELINE_ERR_USAGE', `--frames must be a whole number >= 1, got "${parsed.values.frames}"`);
+    throw new AdelineError(
+      'ADELINE_ERR_USAGE',
+      `--frames must be a whole number >= 1, got "${parsed.values.frames}"`,
+    );
   }
   const configArgs = configArgsFromArgv(args);
   const loaded = loadConfig({ file: configArgs.file, overrides: configArgs.overrides });
@@ -65,8 +71,14 @@ export async function runCommand(args: string[]): Promise<number> {
   const log = getLogger('cli');
   for (const w of loaded.warnings) logEvent(log, 'config_unknown_key', w);
 
-  const service = await AdelineService.create(loaded.config, { frameLimit: frames, failFast: frames !== undefined });
-  const showProgress = !parsed.values['no-progress'] && loaded.config.pipeline.display_statistics && process.stderr.isTTY === true;
+  const service = await AdelineService.create(loaded.config, {
+    frameLimit: frames,
+    failFast: frames !== undefined,
+  });
+  const showProgress =
+    !parsed.values['no-progress'] &&
+    loaded.config.pipeline.display_statistics &&
+    process.stderr.isTTY === true;
   let timer: NodeJS.Timeout | undefined;
   try {
     await service.start();
@@ -84,8 +96,12 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const summary = summarize(service);
   process.stderr.write(formatSummary(summary) + '\n');
-  if (parsed.values['summary-json']) writeFileSync(parsed.values['summary-json'], JSON.stringify(summary, null, 2));
-  logEvent(log, 'run_summary', 'run finished', { frames_processed: summary.frames.processed, fps: summary.fps });
+  if (parsed.values['summary-json'])
+    writeFileSync(parsed.values['summary-json'], JSON.stringify(summary, null, 2));
+  logEvent(log, 'run_summary', 'run finished', {
+    frames_processed: summary.frames.processed,
+    fps: summary.fps,
+  });
   if (service.fatalError) throw service.fatalError;
   return 0;
 }

@@ -48,7 +48,11 @@ export function configArgsFromArgv(argv: string[]): ConfigArgs {
       let kv: string;
       [kv, i] = valueOf(argv, i, flag);
       const eq = kv.indexOf('=');
-      if (eq <= 0) throw new AdelineError('ADELINE_ERR_USAGE', `--set needs KEY=VALUE (e.g. --set pipeline.max_fps=5), got "${kv}"`);
+      if (eq <= 0)
+        throw new AdelineError(
+          'ADELINE_ERR_USAGE',
+          `--set needs KEY=VALUE (e.g. --set pipeline.max_fps=5), got "${kv}"`,
+        );
       overrides[kv.slice(0, eq)] = parseYaml(kv.slice(eq + 1)) as unknown;
     } else if (flag === '--source') {
       let url: string;

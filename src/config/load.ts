@@ -55,26 +55,48 @@ function readYamlFile(file: string): Record<string, unknown> {
   let text: string;
   try {
     if (statSync(file).isDirectory()) {
-      throw new AdelineError('ADELINE_ERR_CONFIG_FILE', `config file ${file} is a directory; pass a YAML file`);
+      throw new AdelineError(
+        'ADELINE_ERR_CONFIG_FILE',
+        `config file ${file} is a directory; pass a YAML file`,
+      );
     }
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof AdelineError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permissions)' : `cannot be read (${code})`;
-    throw new AdelineError('ADELINE_ERR_CONFIG_FILE', `config file ${file} ${why}; check the --config path or ADELINE_CONFIG`, { cause: err });
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable (permissions)'
+          : `cannot be read (${code})`;
+    throw new AdelineError(
+      'ADELINE_ERR_CONFIG_FILE',
+      `config file ${file} ${why}; check the --config path or ADELINE_CONFIG`,
+      { cause: err },
+    );
   }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
+    const where =
+      err instanceof YAMLParseError && err.linePos
+        ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}`
+        : '';
     const first = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new AdelineError('ADELINE_ERR_CONFIG_FILE', `config file ${file} is not valid YAML${where}: ${first}`, { cause: err });
+    throw new AdelineError(
+      'ADELINE_ERR_CONFIG_FILE',
+      `config file ${file} is not valid YAML${where}: ${first}`,
+      { cause: err },
+    );
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new AdelineError('ADELINE_ERR_CONFIG_FILE', `config file ${file} must be a YAML mapping of sections (pipeline:, models:, mqtt:, …), not a ${Array.isArray(doc) ? 'list' : typeof doc}`);
+    throw new AdelineError(
+      'ADELINE_ERR_CONFIG_FILE',
+      `config file ${file} must be a YAML mapping of sections (pipeline:, models:, mqtt:, …), not a ${Array.isArray(doc) ? 'list' : typeof doc}`,
+    );
   }
   return doc as Record<string, unknown>;
 }
@@ -84,7 +106,11 @@ function readYamlFile(file: string): Record<string, unknown> {
  * (numbers, true/false, null, or JSON/YAML lists and maps). MQTT_USERNAME/MQTT_PASSWORD override the
  * broker credentials (as in the Python Adeline).
  */
-function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): void {
+function applyEnv(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblem[],
+): void {
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('ADELINE_') || value === undefined) continue;
     if (!name.includes('__')) continue; // ADELINE_CONFIG, ADELINE_LOG_LEVEL and other plain variables
@@ -92,7 +118,10 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems
     try {
       setPath(raw, path, parseYaml(value) as unknown);
     } catch {
-      problems.push({ path, message: `environment variable ${name} is not a valid YAML value: ${JSON.stringify(value)}` });
+      problems.push({
+        path,
+        message: `environment variable ${name} is not a valid YAML value: ${JSON.stringify(value)}`,
+      });
     }
   }
   if (env.MQTT_USERNAME) setPath(raw, 'mqtt.broker.username', env.MQTT_USERNAME);

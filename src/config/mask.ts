@@ -13,7 +13,9 @@ export function maskSecrets(config: AdelineConfig): Record<string, unknown> {
     if (!cur || cur[last] === null || cur[last] === undefined) continue;
     const v = cur[last];
     cur[last] =
-      typeof v === 'object' ? Object.fromEntries(Object.keys(v as object).map((k) => [k, MASK])) : MASK;
+      typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v as object).map((k) => [k, MASK]))
+        : MASK;
   }
   return copy;
 }

@@ -35,7 +35,11 @@ function levenshtein(a: string, b: string): number {
     dp[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = dp[j] as number;
-      dp[j] = Math.min((dp[j] as number) + 1, (dp[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      dp[j] = Math.min(
+        (dp[j] as number) + 1,
+        (dp[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       prev = tmp;
     }
   }
@@ -67,13 +71,17 @@ export function unknownKeyWarnings(raw: unknown, schema: z.ZodType, prefix = '')
       const child = d.shape[k];
       if (!child) {
         const near = nearest(k, known);
-        out.push(`unknown key ${path}${near ? ` (did you mean ${prefix ? prefix + '.' : ''}${near}?)` : ''}; it is ignored`);
+        out.push(
+          `unknown key ${path}${near ? ` (did you mean ${prefix ? prefix + '.' : ''}${near}?)` : ''}; it is ignored`,
+        );
       } else {
         out.push(...unknownKeyWarnings(v, child, path));
       }
     }
   } else if (d.type === 'array' && d.element && Array.isArray(raw)) {
-    raw.forEach((item, i) => out.push(...unknownKeyWarnings(item, d.element as z.ZodType, `${prefix}[${i}]`)));
+    raw.forEach((item, i) =>
+      out.push(...unknownKeyWarnings(item, d.element as z.ZodType, `${prefix}[${i}]`)),
+    );
   }
   return out;
 }

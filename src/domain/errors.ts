@@ -5,19 +5,24 @@
  */
 export const ERROR_CODES = {
   ADELINE_ERR_USAGE: 'The command line is wrong (unknown flag, missing argument).',
-  ADELINE_ERR_CONFIG: 'The configuration failed validation; every problem is listed with its key path.',
+  ADELINE_ERR_CONFIG:
+    'The configuration failed validation; every problem is listed with its key path.',
   ADELINE_ERR_CONFIG_FILE: 'The configuration file is missing, unreadable or not valid YAML.',
   ADELINE_ERR_MODEL_NOT_FOUND: 'The model file does not exist.',
-  ADELINE_ERR_MODEL_UNREADABLE: 'The model file exists but cannot be read (permissions, a directory).',
-  ADELINE_ERR_MODEL_FORMAT: 'The model file is not a valid ONNX model, or ONNX Runtime cannot load it.',
+  ADELINE_ERR_MODEL_UNREADABLE:
+    'The model file exists but cannot be read (permissions, a directory).',
+  ADELINE_ERR_MODEL_FORMAT:
+    'The model file is not a valid ONNX model, or ONNX Runtime cannot load it.',
   ADELINE_ERR_MODEL_LAYOUT: 'The model outputs match no known detector layout.',
   ADELINE_ERR_LABELS: 'The labels file is missing or malformed.',
   ADELINE_ERR_SOURCE_NOT_FOUND: 'A video file source does not exist.',
-  ADELINE_ERR_SOURCE_UNREACHABLE: 'A stream source cannot be opened (connection refused, DNS, timeout).',
+  ADELINE_ERR_SOURCE_UNREACHABLE:
+    'A stream source cannot be opened (connection refused, DNS, timeout).',
   ADELINE_ERR_SOURCE_DECODE: 'ffmpeg could not decode the source.',
   ADELINE_ERR_FFMPEG_MISSING: 'ffmpeg/ffprobe is not installed or not on PATH.',
   ADELINE_ERR_INFERENCE: 'An inference run failed.',
-  ADELINE_ERR_INFERENCE_TIMEOUT: 'An inference run took longer than resilience.inference.timeout_ms.',
+  ADELINE_ERR_INFERENCE_TIMEOUT:
+    'An inference run took longer than resilience.inference.timeout_ms.',
   ADELINE_ERR_WORKER_CRASHED: 'The inference worker thread exited unexpectedly.',
   ADELINE_ERR_MODEL_UNAVAILABLE: 'The inference circuit breaker is open; frames are not inferred.',
   ADELINE_ERR_MQTT_CONNECT: 'The MQTT broker cannot be reached.',
@@ -28,9 +33,11 @@ export const ERROR_CODES = {
   ADELINE_ERR_COMMAND_UNKNOWN: 'A control command names no known command.',
   ADELINE_ERR_COMMAND_NOT_APPLICABLE: 'A control command does not apply to the current mode.',
   ADELINE_ERR_COMMAND_FAILED: 'A control command failed while it ran (the service keeps running).',
-  ADELINE_ERR_COMMAND_BUSY: 'Too many control commands are waiting; the command was refused, retry later.',
+  ADELINE_ERR_COMMAND_BUSY:
+    'Too many control commands are waiting; the command was refused, retry later.',
   ADELINE_ERR_SPOOL_IO: 'The disk spool cannot be written or read.',
-  ADELINE_ERR_SPOOL_CORRUPT: 'A spool file holds a corrupt record (skipped; good records are kept).',
+  ADELINE_ERR_SPOOL_CORRUPT:
+    'A spool file holds a corrupt record (skipped; good records are kept).',
   ADELINE_ERR_HTTP_LISTEN: 'The health/metrics HTTP server cannot listen on its address.',
   ADELINE_ERR_STAGE: 'A pipeline stage failed on a frame.',
 } as const;

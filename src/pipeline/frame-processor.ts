@@ -4,7 +4,13 @@
  * explicitly from the frame's own context so that frames in flight at the same time never mix.
  * Logs written inside a stage run with that stage's span active, so they carry its trace_id.
  */
-import { ROOT_CONTEXT, context, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  context,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import type { Frame } from '../domain/frame.js';
 import { nowMs } from '../domain/frame.js';
 import type { Detection } from '../domain/detection.js';
@@ -16,7 +22,14 @@ import { addMetric, recordMetric, setGauge } from '../telemetry/metrics.js';
 import { contextWith, recordSpanError, startSpan } from '../telemetry/tracing.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
 import type { CallPolicy } from '../resilience/types.js';
-import type { DetectorPort, PreparedLike, PublisherPort, RawOutputLike, RoiPort, StabilizerPort } from './ports.js';
+import type {
+  DetectorPort,
+  PreparedLike,
+  PublisherPort,
+  RawOutputLike,
+  RoiPort,
+  StabilizerPort,
+} from './ports.js';
 import type { RunStats } from './run-stats.js';
 
 const log = getLogger('pipeline');
@@ -42,7 +55,11 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
   async process(frame: Frame): Promise<FrameOutcome> {
     const { detector, roi: roiPort, stabilizer, publisher, stats } = this.deps;
     const src = { source_id: frame.sourceId };
-    const root = startSpan(SPANS.frame.name, { root: true, startTime: frame.decodeStartMs, parent: ROOT_CONTEXT });
+    const root = startSpan(SPANS.frame.name, {
+      root: true,
+      startTime: frame.decodeStartMs,
+      parent: ROOT_CONTEXT,
+    });
     const rootCtx = contextWith(root, ROOT_CONTEXT);
     if (root.isRecording()) {
       root.setAttributes({
@@ -61,18 +78,28 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
     let prepared: P | undefined;
     let inferred = false;
     try {
-      const roi = this.run('roi', rootCtx, () => roiPort.roiFor(frame.sourceId, frame.width, frame.height), (s, r) => {
-        if (r) s.setAttribute(ATTRS.roiCrop.name, `${r.x1},${r.y1},${r.x2},${r.y2}`);
-      });
+      const roi = this.run(
+        'roi',
+        rootCtx,
+        () => roiPort.roiFor(frame.sourceId, frame.width, frame.height),
+        (s, r) => {
+          if (r) s.setAttribute(ATTRS.roiCrop.name, `${r.x1},${r.y1},${r.x2},${r.y2}`);
+        },
+      );
       stage = 'preprocess';
-      prepared = this.run('preprocess', rootCtx, () => detector.prepare(frame.data, frame.width, frame.height, roi));
+      prepared = this.run('preprocess', rootCtx, () =>
+        detector.prepare(frame.data, frame.width, frame.height, roi),
+      );
       frame.release(); // the pixels are in the tensor now; the source may reuse its buffer
       stage = 'inference';
       const queuedAt = nowMs();
       stageSpan = startSpan(SPANS.inference.name, { parent: rootCtx, startTime: queuedAt });
       const p = prepared;
-      const infer = () => context.with(contextWith(stageSpan as Span, rootCtx), () => detector.infer(p));
-      const raw = this.deps.inferencePolicy ? await this.deps.inferencePolicy.execute(infer) : await infer();
+      const infer = () =>
+        context.with(contextWith(stageSpan as Span, rootCtx), () => detector.infer(p));
+      const raw = this.deps.inferencePolicy
+        ? await this.deps.inferencePolicy.execute(infer)
+        : await infer();
       inferred = true;
       if (stageSpan.isRecording()) stageSpan.setAttribute(ATTRS.inferenceQueueMs.name, raw.queueMs);
       stageSpan.end(raw.workerEndMs);
@@ -88,14 +115,25 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
         roiPort.update(frame.sourceId, detections, frame.width, frame.height);
         return out;
       });
-      if (stabilizer.enabled) setGauge('activeTracks', stabilizer.activeTracks(frame.sourceId), src);
+      if (stabilizer.enabled)
+        setGauge('activeTracks', stabilizer.activeTracks(frame.sourceId), src);
       stage = 'publish';
       const result = this.result(frame, roi, published);
       const t0 = nowMs();
-      stageSpan = startSpan(SPANS.publish.name, { parent: rootCtx, startTime: t0, attributes: { [ATTRS.messagingSystem.name]: 'mqtt' } });
-      const sent = await context.with(contextWith(stageSpan, rootCtx), () => publisher.publishFrame(result));
+      stageSpan = startSpan(SPANS.publish.name, {
+        parent: rootCtx,
+        startTime: t0,
+        attributes: { [ATTRS.messagingSystem.name]: 'mqtt' },
+      });
+      const sent = await context.with(contextWith(stageSpan, rootCtx), () =>
+        publisher.publishFrame(result),
+      );
       const t1 = nowMs();
-      if (stageSpan.isRecording()) stageSpan.setAttributes({ [ATTRS.messageId.name]: sent.messageId, [ATTRS.spooled.name]: sent.spooled });
+      if (stageSpan.isRecording())
+        stageSpan.setAttributes({
+          [ATTRS.messageId.name]: sent.messageId,
+          [ATTRS.spooled.name]: sent.spooled,
+        });
       stageSpan.end(t1);
       stageSpan = undefined;
       this.observe('publish', t1 - t0);
@@ -107,16 +145,25 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
       stats.stage('e2e', e2eMs);
       stats.frameDone(frame.sourceId, decodeMs, raw.inferenceMs, e2eMs, classes);
       if (root.isRecording()) {
-        root.setAttributes({ [ATTRS.detectionCount.name]: published.length, [ATTRS.frameDropped.name]: false, [ATTRS.framePaused.name]: this.deps.isPaused() });
+        root.setAttributes({
+          [ATTRS.detectionCount.name]: published.length,
+          [ATTRS.frameDropped.name]: false,
+          [ATTRS.framePaused.name]: this.deps.isPaused(),
+        });
       }
       context.with(rootCtx, () =>
-        logEvent(log, 'frame_processed', `frame ${frame.seq} of source ${frame.sourceId}: ${published.length} detections`, {
-          source_id: frame.sourceId,
-          frame_seq: frame.seq,
-          detections: published.length,
-          message_id: sent.messageId,
-          e2e_ms: Math.round(e2eMs * 100) / 100,
-        }),
+        logEvent(
+          log,
+          'frame_processed',
+          `frame ${frame.seq} of source ${frame.sourceId}: ${published.length} detections`,
+          {
+            source_id: frame.sourceId,
+            frame_seq: frame.seq,
+            detections: published.length,
+            message_id: sent.messageId,
+            e2e_ms: Math.round(e2eMs * 100) / 100,
+          },
+        ),
       );
       root.end(t1);
       return sent.spooled ? 'spooled' : 'published';
@@ -143,7 +190,12 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
   }
 
   /** Runs a synchronous stage inside its own child span. */
-  private run<T>(stage: Stage, parent: Context, fn: () => T, annotate?: (s: Span, v: T) => void): T {
+  private run<T>(
+    stage: Stage,
+    parent: Context,
+    fn: () => T,
+    annotate?: (s: Span, v: T) => void,
+  ): T {
     const t0 = nowMs();
     const span = startSpan(SPANS[stage].name, { parent, startTime: t0 });
     try {
@@ -161,7 +213,13 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
   }
 
   /** A stage that already happened (capture): a span with known start and end. */
-  private timed(stage: Stage, parent: Context, startMs: number, endMs: number, attrs?: Attributes): void {
+  private timed(
+    stage: Stage,
+    parent: Context,
+    startMs: number,
+    endMs: number,
+    attrs?: Attributes,
+  ): void {
     startSpan(SPANS[stage].name, { parent, startTime: startMs, attributes: attrs }).end(endMs);
     this.observe(stage, endMs - startMs);
   }
@@ -171,25 +229,41 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
     this.deps.stats.stage(stage, ms);
   }
 
-  private fail(err: unknown, stage: Stage, frame: Frame, root: Span, rootCtx: Context, stageSpan: Span | undefined): void {
+  private fail(
+    err: unknown,
+    stage: Stage,
+    frame: Frame,
+    root: Span,
+    rootCtx: Context,
+    stageSpan: Span | undefined,
+  ): void {
     const errorType = errorTypeOfUnknown(err);
     if (stageSpan) {
       recordSpanError(stageSpan, err);
       stageSpan.end();
     }
     recordSpanError(root, err);
-    if (root.isRecording()) root.setAttributes({ [ATTRS.frameDropped.name]: true, [ATTRS.framePaused.name]: this.deps.isPaused() });
+    if (root.isRecording())
+      root.setAttributes({
+        [ATTRS.frameDropped.name]: true,
+        [ATTRS.framePaused.name]: this.deps.isPaused(),
+      });
     addMetric('errors', 1, { error_type: errorType, component: stage });
     addMetric('framesDropped', 1, { source_id: frame.sourceId, reason: 'error' });
     this.deps.stats.failed++;
     context.with(rootCtx, () =>
-      logEvent(log, 'frame_processing_failed', `frame ${frame.seq} of source ${frame.sourceId} failed in ${stage}: ${describeError(err)}`, {
-        source_id: frame.sourceId,
-        frame_seq: frame.seq,
-        stage,
-        error_type: errorType,
-        code: err instanceof AdelineError ? err.code : undefined,
-      }),
+      logEvent(
+        log,
+        'frame_processing_failed',
+        `frame ${frame.seq} of source ${frame.sourceId} failed in ${stage}: ${describeError(err)}`,
+        {
+          source_id: frame.sourceId,
+          frame_seq: frame.seq,
+          stage,
+          error_type: errorType,
+          code: err instanceof AdelineError ? err.code : undefined,
+        },
+      ),
     );
     root.end();
   }

@@ -13,8 +13,10 @@ import { Semaphore } from './semaphore.js';
 
 const log = getLogger('pipeline');
 
-export interface PipelineOptions<P extends PreparedLike, R extends RawOutputLike>
-  extends Omit<FrameProcessorDeps<P, R>, 'stats' | 'isPaused'> {
+export interface PipelineOptions<P extends PreparedLike, R extends RawOutputLike> extends Omit<
+  FrameProcessorDeps<P, R>,
+  'stats' | 'isPaused'
+> {
   /** Frames processed at once (config pipeline.max_in_flight). */
   maxInFlight: number;
   /** Stop after this many frames have finished (adeline run --frames); undefined = no limit. */
@@ -35,7 +37,11 @@ export class Pipeline<P extends PreparedLike, R extends RawOutputLike> {
 
   constructor(private readonly opts: PipelineOptions<P, R>) {
     this.slots = new Semaphore(opts.maxInFlight);
-    this.processor = new FrameProcessor<P, R>({ ...opts, stats: this.stats, isPaused: () => this.paused });
+    this.processor = new FrameProcessor<P, R>({
+      ...opts,
+      stats: this.stats,
+      isPaused: () => this.paused,
+    });
   }
 
   /** Waits for a free slot. The scheduler calls it before taking a frame (latest wins). */
@@ -109,9 +115,11 @@ export class Pipeline<P extends PreparedLike, R extends RawOutputLike> {
   /** Waits until every admitted frame has finished, up to timeoutMs; returns whether it drained. */
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (this.slots.inUse() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (this.slots.inUse() > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     const drained = this.slots.inUse() === 0;
-    if (!drained) addMetric('framesDropped', this.slots.inUse(), { source_id: -1, reason: 'shutdown' });
+    if (!drained)
+      addMetric('framesDropped', this.slots.inUse(), { source_id: -1, reason: 'shutdown' });
     return drained;
   }
 }

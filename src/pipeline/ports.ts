@@ -18,7 +18,10 @@ export interface RawOutputLike {
   readonly queueMs: number;
 }
 
-export interface DetectorPort<P extends PreparedLike = PreparedLike, R extends RawOutputLike = RawOutputLike> {
+export interface DetectorPort<
+  P extends PreparedLike = PreparedLike,
+  R extends RawOutputLike = RawOutputLike,
+> {
   readonly modelName: string;
   prepare(data: Uint8Array, width: number, height: number, roi: Roi | null): P;
   infer(input: P): Promise<R>;

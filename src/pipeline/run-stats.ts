@@ -55,18 +55,29 @@ export class RunStats {
     this.stages.get(stage)?.push(ms);
   }
 
-  frameDone(sourceId: number, decodeMs: number, inferenceMs: number, e2eMs: number, classes: readonly string[]): void {
+  frameDone(
+    sourceId: number,
+    decodeMs: number,
+    inferenceMs: number,
+    e2eMs: number,
+    classes: readonly string[],
+  ): void {
     this.processed++;
     const now = Date.now();
     this.recent.push(now);
     while (this.recent.length > 0 && now - (this.recent[0] as number) > 5000) this.recent.shift();
-    for (const c of classes) this.detectionsByClass.set(c, (this.detectionsByClass.get(c) ?? 0) + 1);
+    for (const c of classes)
+      this.detectionsByClass.set(c, (this.detectionsByClass.get(c) ?? 0) + 1);
     const prev = this.perSource.get(sourceId);
     const a = 0.2;
     this.perSource.set(
       sourceId,
       prev
-        ? { decodeMs: prev.decodeMs + a * (decodeMs - prev.decodeMs), inferenceMs: prev.inferenceMs + a * (inferenceMs - prev.inferenceMs), e2eMs: prev.e2eMs + a * (e2eMs - prev.e2eMs) }
+        ? {
+            decodeMs: prev.decodeMs + a * (decodeMs - prev.decodeMs),
+            inferenceMs: prev.inferenceMs + a * (inferenceMs - prev.inferenceMs),
+            e2eMs: prev.e2eMs + a * (e2eMs - prev.e2eMs),
+          }
         : { decodeMs, inferenceMs, e2eMs },
     );
   }
@@ -74,7 +85,8 @@ export class RunStats {
   /** Frames/s over the last 5 s (or since start). */
   fps(): number {
     if (this.recent.length < 2) return this.recent.length;
-    const span = ((this.recent[this.recent.length - 1] as number) - (this.recent[0] as number)) / 1000;
+    const span =
+      ((this.recent[this.recent.length - 1] as number) - (this.recent[0] as number)) / 1000;
     return span > 0 ? (this.recent.length - 1) / span : 0;
   }
 
@@ -85,7 +97,12 @@ export class RunStats {
 
   latency(stage: Stage | 'e2e'): LatencySummary {
     const v = (this.stages.get(stage)?.values() ?? []).sort((x, y) => x - y);
-    return { p50: percentile(v, 50), p95: percentile(v, 95), p99: percentile(v, 99), count: v.length };
+    return {
+      p50: percentile(v, 50),
+      p95: percentile(v, 95),
+      p99: percentile(v, 99),
+      count: v.length,
+    };
   }
 
   sourceLatencies(): Array<{ sourceId: number } & SourceEwma> {

@@ -1,11 +1,14 @@
 /**
  * Loaded with `node --import ./dist/telemetry/bootstrap.js` before the application, so that the
  * instrumentation hook is registered before anything imports pino (STACK.md: without this, logs
- * carry no trace_id). Starts the SDK only for `adeline run` with telemetry enabled.
+ * carry no trace_id). Only `adeline run` is instrumented: the other commands (health, control,
+ * config check, …) start faster without the hook.
  */
 import { register } from 'node:module';
 
-register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-
-const { maybeStartTelemetry } = await import('./sdk.js');
-await maybeStartTelemetry(process.argv.slice(2), process.env);
+const argv = process.argv.slice(2);
+if (argv.find((a) => !a.startsWith('-')) === 'run') {
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  const { maybeStartTelemetry } = await import('./sdk.js');
+  await maybeStartTelemetry(argv, process.env);
+}

@@ -37,7 +37,8 @@ const children = new Map<string, Logger>();
 const handles = new Map<string, Logger>();
 
 function build(opts: LoggerOptions): Logger {
-  const wantPretty = opts.pretty === 'always' || (opts.pretty !== 'never' && process.stdout.isTTY === true);
+  const wantPretty =
+    opts.pretty === 'always' || (opts.pretty !== 'never' && process.stdout.isTTY === true);
   const level = (opts.level ?? process.env.ADELINE_LOG_LEVEL ?? 'info').toLowerCase();
   const base = {
     level,
@@ -105,7 +106,15 @@ export function setLogLevel(level: string): string {
 }
 
 const LEVEL_ALIASES: Record<string, LevelWithSilent> = { warning: 'warn', critical: 'fatal' };
-const LEVELS: readonly LevelWithSilent[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+const LEVELS: readonly LevelWithSilent[] = [
+  'trace',
+  'debug',
+  'info',
+  'warn',
+  'error',
+  'fatal',
+  'silent',
+];
 
 /** Validates a level name (Python names accepted); throws RangeError naming the valid ones. */
 export function normaliseLevel(level: string): LevelWithSilent {
@@ -118,7 +127,12 @@ export function normaliseLevel(level: string): LevelWithSilent {
 }
 
 /** Logs a registered event at its registered level. `fields` must not hold secrets. */
-export function logEvent(log: Logger, event: LogEvent, msg: string, fields: Record<string, unknown> = {}): void {
+export function logEvent(
+  log: Logger,
+  event: LogEvent,
+  msg: string,
+  fields: Record<string, unknown> = {},
+): void {
   const level = LOG_EVENTS[event].level;
   if (!log.isLevelEnabled(level)) return;
   log[level]({ event, ...fields }, msg);

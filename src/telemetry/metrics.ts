@@ -2,7 +2,14 @@
  * Metric instruments, created once from the schema (METRICS) through the OTel API.
  * Without a registered SDK every call is a no-op, so the hot path pays almost nothing.
  */
-import { metrics, type Attributes, type Counter, type Gauge, type Histogram, type UpDownCounter } from '@opentelemetry/api';
+import {
+  metrics,
+  type Attributes,
+  type Counter,
+  type Gauge,
+  type Histogram,
+  type UpDownCounter,
+} from '@opentelemetry/api';
 import { METRICS, type MetricDef, type MetricKey } from './schema.js';
 import { VERSION } from './version.js';
 

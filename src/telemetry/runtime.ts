@@ -27,7 +27,14 @@ export interface TelemetryRuntime {
 }
 
 export function emptyExportStats(): ExportStats {
-  return { failures: 0, dropped: 0, lastError: null, lastFailureMs: null, lastSuccessMs: null, failing: false };
+  return {
+    failures: 0,
+    dropped: 0,
+    lastError: null,
+    lastFailureMs: null,
+    lastSuccessMs: null,
+    failing: false,
+  };
 }
 
 const disabled: TelemetryRuntime = {

@@ -8,7 +8,11 @@ import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { BatchLogRecordProcessor, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  BatchLogRecordProcessor,
+  type LogRecordExporter,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -19,7 +23,12 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { configArgsFromArgv } from '../config/argv.js';
 import { loadConfig } from '../config/load.js';
 import type { AdelineConfig } from '../config/schema.js';
-import { emptyExportStats, setTelemetryRuntime, type ExportStats, type TelemetryRuntime } from './runtime.js';
+import {
+  emptyExportStats,
+  setTelemetryRuntime,
+  type ExportStats,
+  type TelemetryRuntime,
+} from './runtime.js';
 import { VERSION } from './version.js';
 
 type Signal = 'traces' | 'logs';
@@ -34,7 +43,12 @@ async function noteExport(signal: Signal, result: ExportResult, items: number): 
     if (s.failing) {
       s.failing = false;
       const { getLogger, logEvent } = await import('./logger.js');
-      logEvent(getLogger('telemetry'), 'telemetry_export_recovered', `${signal} export works again`, { signal });
+      logEvent(
+        getLogger('telemetry'),
+        'telemetry_export_recovered',
+        `${signal} export works again`,
+        { signal },
+      );
     }
     return;
   }
@@ -47,10 +61,15 @@ async function noteExport(signal: Signal, result: ExportResult, items: number): 
   if (!s.failing) {
     s.failing = true;
     const { getLogger, logEvent } = await import('./logger.js');
-    logEvent(getLogger('telemetry'), 'telemetry_export_failed', `${signal} export failed; telemetry is dropped until the collector is back (logged once)`, {
-      signal,
-      error: s.lastError,
-    });
+    logEvent(
+      getLogger('telemetry'),
+      'telemetry_export_failed',
+      `${signal} export failed; telemetry is dropped until the collector is back (logged once)`,
+      {
+        signal,
+        error: s.lastError,
+      },
+    );
   }
 }
 
@@ -87,26 +106,42 @@ function dropCountingDiag(): DiagLogger {
     if (!m) return;
     const signal: Signal = m[2] === 'spans' ? 'traces' : 'logs';
     stats[signal].dropped += Number(m[1]);
-    void import('./metrics.js').then(({ addMetric }) => addMetric('telemetryDropped', Number(m[1]), { signal }));
+    void import('./metrics.js').then(({ addMetric }) =>
+      addMetric('telemetryDropped', Number(m[1]), { signal }),
+    );
   };
   const noop = () => {};
   return { error: noop, warn: onWarn, info: noop, debug: noop, verbose: noop };
 }
 
-function endpointFor(cfg: AdelineConfig['telemetry'], env: NodeJS.ProcessEnv, signal: Signal): string | undefined {
+function endpointFor(
+  cfg: AdelineConfig['telemetry'],
+  env: NodeJS.ProcessEnv,
+  signal: Signal,
+): string | undefined {
   // The exporters read OTEL_EXPORTER_OTLP_[TRACES_|LOGS_]ENDPOINT themselves when no url is given.
-  const specific = signal === 'traces' ? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT : env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
+  const specific =
+    signal === 'traces'
+      ? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+      : env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT || specific) return undefined;
   return `${cfg.otlp.endpoint.replace(/\/+$/, '')}/v1/${signal}`;
 }
 
-export function startTelemetry(config: AdelineConfig, env: NodeJS.ProcessEnv = process.env): TelemetryRuntime {
+export function startTelemetry(
+  config: AdelineConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): TelemetryRuntime {
   const cfg = config.telemetry;
   diag.setLogger(dropCountingDiag(), DiagLogLevel.WARN);
   const headers = Object.keys(cfg.otlp.headers).length > 0 ? { ...cfg.otlp.headers } : undefined;
   const common = { timeoutMillis: cfg.otlp.timeout_ms, headers };
-  const traceExporter = countingSpanExporter(new OTLPTraceExporter({ ...common, url: endpointFor(cfg, env, 'traces') }));
-  const logExporter = countingLogExporter(new OTLPLogExporter({ ...common, url: endpointFor(cfg, env, 'logs') }));
+  const traceExporter = countingSpanExporter(
+    new OTLPTraceExporter({ ...common, url: endpointFor(cfg, env, 'traces') }),
+  );
+  const logExporter = countingLogExporter(
+    new OTLPLogExporter({ ...common, url: endpointFor(cfg, env, 'logs') }),
+  );
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const serviceName = env.OTEL_SERVICE_NAME ?? cfg.service_name;
   const sdk = new NodeSDK({
@@ -114,7 +149,8 @@ export function startTelemetry(config: AdelineConfig, env: NodeJS.ProcessEnv = p
     resource: resourceFromAttributes({
       'service.name': serviceName,
       'service.version': VERSION,
-      'service.instance.id': env.ADELINE_INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      'service.instance.id':
+        env.ADELINE_INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       'deployment.environment.name': cfg.environment,
     }),
     spanProcessors: cfg.traces.enabled
@@ -122,19 +158,30 @@ export function startTelemetry(config: AdelineConfig, env: NodeJS.ProcessEnv = p
           new BatchSpanProcessor({
             exporter: traceExporter,
             maxQueueSize: cfg.traces.max_queue_size,
-            maxExportBatchSize: Math.min(cfg.traces.max_export_batch_size, cfg.traces.max_queue_size),
+            maxExportBatchSize: Math.min(
+              cfg.traces.max_export_batch_size,
+              cfg.traces.max_queue_size,
+            ),
             scheduledDelayMillis: cfg.traces.scheduled_delay_ms,
             exportTimeoutMillis: cfg.otlp.timeout_ms,
           }),
         ]
       : [],
     logRecordProcessors: cfg.logs.export
-      ? [new BatchLogRecordProcessor({ exporter: logExporter, maxQueueSize: 2048, exportTimeoutMillis: cfg.otlp.timeout_ms })]
+      ? [
+          new BatchLogRecordProcessor({
+            exporter: logExporter,
+            maxQueueSize: 2048,
+            exportTimeoutMillis: cfg.otlp.timeout_ms,
+          }),
+        ]
       : [],
     metricReaders: [prometheus],
     instrumentations: [
       new PinoInstrumentation({ disableLogSending: !cfg.logs.export }),
-      ...(cfg.metrics.runtime ? [new RuntimeNodeInstrumentation({ monitoringPrecision: 1000 })] : []),
+      ...(cfg.metrics.runtime
+        ? [new RuntimeNodeInstrumentation({ monitoringPrecision: 1000 })]
+        : []),
     ],
   });
   sdk.start();

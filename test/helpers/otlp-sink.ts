@@ -38,7 +38,10 @@ function anyValue(v: Record<string, unknown> | undefined): unknown {
   if ('intValue' in v) return Number(v.intValue);
   if ('doubleValue' in v) return v.doubleValue;
   if ('boolValue' in v) return v.boolValue;
-  if ('arrayValue' in v) return ((v.arrayValue as { values?: Array<Record<string, unknown>> }).values ?? []).map(anyValue);
+  if ('arrayValue' in v)
+    return ((v.arrayValue as { values?: Array<Record<string, unknown>> }).values ?? []).map(
+      anyValue,
+    );
   if ('kvlistValue' in v) return attrs((v.kvlistValue as { values?: KeyValue[] }).values);
   return undefined;
 }
@@ -63,7 +66,10 @@ export class OtlpSink {
       req.on('end', () => {
         this.requests++;
         try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<
+            string,
+            unknown
+          >;
           if (req.url?.endsWith('/v1/traces')) this.takeSpans(body);
           else if (req.url?.endsWith('/v1/logs')) this.takeLogs(body);
         } catch {
@@ -87,7 +93,11 @@ export class OtlpSink {
       const resource = attrs(((rs.resource as { attributes?: KeyValue[] }) ?? {}).attributes);
       for (const ss of (rs.scopeSpans as Array<{ spans?: Array<Record<string, unknown>> }>) ?? []) {
         for (const s of ss.spans ?? []) {
-          this.spans.push({ ...(s as unknown as CapturedSpan), attributes: attrs(s.attributes as KeyValue[]), resource });
+          this.spans.push({
+            ...(s as unknown as CapturedSpan),
+            attributes: attrs(s.attributes as KeyValue[]),
+            resource,
+          });
         }
       }
     }
@@ -95,7 +105,8 @@ export class OtlpSink {
 
   private takeLogs(body: Record<string, unknown>): void {
     for (const rl of (body.resourceLogs as Array<Record<string, unknown>>) ?? []) {
-      for (const sl of (rl.scopeLogs as Array<{ logRecords?: Array<Record<string, unknown>> }>) ?? []) {
+      for (const sl of (rl.scopeLogs as Array<{ logRecords?: Array<Record<string, unknown>> }>) ??
+        []) {
         for (const l of sl.logRecords ?? []) {
           this.logs.push({
             traceId: l.traceId as string | undefined,

@@ -56,7 +56,12 @@ export function startService(opts: ServiceRunOptions = {}): ServiceRun {
     ...(opts.brokerUrl ? { 'mqtt.broker.url': opts.brokerUrl } : {}),
     ...opts.set,
   };
-  const args = ['run', '--no-progress', ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${String(v)}`]), ...(opts.args ?? [])];
+  const args = [
+    'run',
+    '--no-progress',
+    ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${String(v)}`]),
+    ...(opts.args ?? []),
+  ];
   const proc = startAdeline(args, { env: { ...process.env, ...opts.env } });
   const logs = (): LogLine[] =>
     proc
@@ -77,7 +82,10 @@ export function startService(opts: ServiceRunOptions = {}): ServiceRun {
     waitForEvent: (event, pred = () => true, timeoutMs = 20_000) =>
       waitFor(
         () => {
-          if (proc.child.exitCode !== null) throw new Error(`adeline exited (${proc.child.exitCode}): ${proc.stderr().slice(-2000)}`);
+          if (proc.child.exitCode !== null)
+            throw new Error(
+              `adeline exited (${proc.child.exitCode}): ${proc.stderr().slice(-2000)}`,
+            );
           return logs().find((l) => l.event === event && pred(l));
         },
         { timeoutMs, what: `log event ${event}` },

@@ -14,7 +14,9 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${opts.timeoutMs ?? 10_000} ms waiting for ${opts.what ?? 'condition'}${why}`);
+      throw new Error(
+        `timed out after ${opts.timeoutMs ?? 10_000} ms waiting for ${opts.what ?? 'condition'}${why}`,
+      );
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 25));
   }
@@ -22,12 +24,18 @@ export async function waitFor<T>(
 
 /** Resolves with the first event `name` emitted by `emitter`, or rejects after timeoutMs. */
 export function once<T = unknown>(
-  emitter: { once(name: string, fn: (v: T) => void): unknown; off?(name: string, fn: (v: T) => void): unknown },
+  emitter: {
+    once(name: string, fn: (v: T) => void): unknown;
+    off?(name: string, fn: (v: T) => void): unknown;
+  },
   name: string,
   timeoutMs = 10_000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for "${name}"`)), timeoutMs);
+    const t = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for "${name}"`)),
+      timeoutMs,
+    );
     emitter.once(name, (v: T) => {
       clearTimeout(t);
       resolve(v);

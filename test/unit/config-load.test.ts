@@ -11,7 +11,8 @@ function expectConfigError(fn: () => unknown, ...fragments: string[]): AdelineEr
     fn();
   } catch (err) {
     assert.ok(err instanceof AdelineError, `expected AdelineError, got ${String(err)}`);
-    for (const f of fragments) assert.ok(err.message.includes(f), `message should mention "${f}":\n${err.message}`);
+    for (const f of fragments)
+      assert.ok(err.message.includes(f), `message should mention "${f}":\n${err.message}`);
     return err;
   }
   assert.fail('expected a configuration error');
@@ -41,7 +42,9 @@ describe('configuration loading', () => {
   });
 
   it('loads a Python-era config.yaml with its sections and upper-case log level', () => {
-    const file = yaml(`pipeline:\n  rtsp_url: rtsp://127.0.0.1:8554/live\n  model_id: yolov11n-640\n  max_fps: 5\nmodels:\n  use_local: true\n  imgsz: 640\nmqtt:\n  broker:\n    host: localhost\n    port: 1883\n  qos:\n    control: 1\n    data: 0\nlogging:\n  level: WARNING\n  paho_level: WARNING\n`);
+    const file = yaml(
+      `pipeline:\n  rtsp_url: rtsp://127.0.0.1:8554/live\n  model_id: yolov11n-640\n  max_fps: 5\nmodels:\n  use_local: true\n  imgsz: 640\nmqtt:\n  broker:\n    host: localhost\n    port: 1883\n  qos:\n    control: 1\n    data: 0\nlogging:\n  level: WARNING\n  paho_level: WARNING\n`,
+    );
     const { config, warnings } = loadConfig({ file, env: {} });
     assert.equal(config.pipeline.rtsp_url, 'rtsp://127.0.0.1:8554/live');
     assert.equal(config.models.imgsz, 640);
@@ -59,7 +62,11 @@ describe('configuration loading', () => {
   });
 
   it('applies ADELINE_* environment overrides, then flags', () => {
-    const env = { ADELINE_PIPELINE__MAX_FPS: '7', ADELINE_MQTT__BROKER__HOST: 'broker.example', MQTT_PASSWORD: 's3cret' };
+    const env = {
+      ADELINE_PIPELINE__MAX_FPS: '7',
+      ADELINE_MQTT__BROKER__HOST: 'broker.example',
+      MQTT_PASSWORD: 's3cret',
+    };
     const { config } = loadConfig({ env, overrides: { 'pipeline.max_fps': 9 } });
     assert.equal(config.pipeline.max_fps, 9);
     assert.equal(config.mqtt.broker.host, 'broker.example');
@@ -67,7 +74,9 @@ describe('configuration loading', () => {
   });
 
   it('reports every problem at once, each with its key path', () => {
-    const file = yaml(`pipeline:\n  max_fps: fast\nmodels:\n  imgsz: 333\n  confidence: 1.5\nroi_strategy:\n  mode: zoom\ndetection_stabilization:\n  hysteresis:\n    appear_confidence: 0.4\n    persist_confidence: 0.6\n`);
+    const file = yaml(
+      `pipeline:\n  max_fps: fast\nmodels:\n  imgsz: 333\n  confidence: 1.5\nroi_strategy:\n  mode: zoom\ndetection_stabilization:\n  hysteresis:\n    appear_confidence: 0.4\n    persist_confidence: 0.6\n`,
+    );
     const err = expectConfigError(
       () => loadConfig({ file, env: {} }),
       'pipeline.max_fps',
@@ -81,40 +90,85 @@ describe('configuration loading', () => {
   });
 
   it('rejects a wrong type with the value it got', () => {
-    expectConfigError(() => loadConfig({ env: {}, overrides: { 'mqtt.broker.port': 'eighteen' } }), 'mqtt.broker.port', 'expected number', '"eighteen"');
+    expectConfigError(
+      () => loadConfig({ env: {}, overrides: { 'mqtt.broker.port': 'eighteen' } }),
+      'mqtt.broker.port',
+      'expected number',
+      '"eighteen"',
+    );
   });
 
   it('warns about a mistyped key and names the nearest valid key', () => {
     const file = yaml(`pipeline:\n  max_fsp: 3\nstabilisation:\n  mode: temporal\n`);
     const { warnings } = loadConfig({ file, env: {} });
-    assert.ok(warnings.some((w) => w.includes('pipeline.max_fsp') && w.includes('did you mean pipeline.max_fps')), warnings.join('\n'));
-    assert.ok(warnings.some((w) => w.includes('unknown key stabilisation')), warnings.join('\n'));
+    assert.ok(
+      warnings.some(
+        (w) => w.includes('pipeline.max_fsp') && w.includes('did you mean pipeline.max_fps'),
+      ),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.some((w) => w.includes('unknown key stabilisation')),
+      warnings.join('\n'),
+    );
   });
 
   it('rejects a missing, a directory, a non-YAML and a non-mapping config file with the path', () => {
-    expectConfigError(() => loadConfig({ file: '/nonexistent/adeline.yaml', env: {} }), '/nonexistent/adeline.yaml', 'does not exist');
+    expectConfigError(
+      () => loadConfig({ file: '/nonexistent/adeline.yaml', env: {} }),
+      '/nonexistent/adeline.yaml',
+      'does not exist',
+    );
     const dir = tempDir();
     mkdirSync(join(dir, 'sub'));
     expectConfigError(() => loadConfig({ file: join(dir, 'sub'), env: {} }), 'is a directory');
-    expectConfigError(() => loadConfig({ file: yaml('pipeline: [unclosed\n'), env: {} }), 'not valid YAML', 'line');
-    expectConfigError(() => loadConfig({ file: yaml('- a\n- b\n'), env: {} }), 'must be a YAML mapping');
+    expectConfigError(
+      () => loadConfig({ file: yaml('pipeline: [unclosed\n'), env: {} }),
+      'not valid YAML',
+      'line',
+    );
+    expectConfigError(
+      () => loadConfig({ file: yaml('- a\n- b\n'), env: {} }),
+      'must be a YAML mapping',
+    );
   });
 
   it('rejects an environment override that is not valid YAML', () => {
-    expectConfigError(() => loadConfig({ env: { ADELINE_PIPELINE__MAX_FPS: '[1, 2' } }), 'ADELINE_PIPELINE__MAX_FPS');
+    expectConfigError(
+      () => loadConfig({ env: { ADELINE_PIPELINE__MAX_FPS: '[1, 2' } }),
+      'ADELINE_PIPELINE__MAX_FPS',
+    );
   });
 
   it('masks secrets when printing', () => {
-    const { config } = loadConfig({ env: { MQTT_PASSWORD: 'hunter2' }, overrides: { 'telemetry.otlp.headers': { authorization: 'Bearer x' } } });
+    const { config } = loadConfig({
+      env: { MQTT_PASSWORD: 'hunter2' },
+      overrides: { 'telemetry.otlp.headers': { authorization: 'Bearer x' } },
+    });
     const masked = JSON.stringify(maskSecrets(config));
     assert.ok(!masked.includes('hunter2') && !masked.includes('Bearer x'));
     assert.ok(masked.includes('"password":"***"'));
   });
 
   it('turns CLI flags into overrides', () => {
-    const args = configArgsFromArgv(['run', '--config', 'a.yaml', '--max-fps=4', '--source', 'x.mp4', '--source', 'synthetic:', '--set', 'models.confidence=0.5']);
+    const args = configArgsFromArgv([
+      'run',
+      '--config',
+      'a.yaml',
+      '--max-fps=4',
+      '--source',
+      'x.mp4',
+      '--source',
+      'synthetic:',
+      '--set',
+      'models.confidence=0.5',
+    ]);
     assert.equal(args.file, 'a.yaml');
-    assert.deepEqual(args.overrides, { 'pipeline.max_fps': 4, 'pipeline.sources': [{ url: 'x.mp4' }, { url: 'synthetic:' }], 'models.confidence': 0.5 });
+    assert.deepEqual(args.overrides, {
+      'pipeline.max_fps': 4,
+      'pipeline.sources': [{ url: 'x.mp4' }, { url: 'synthetic:' }],
+      'models.confidence': 0.5,
+    });
     assert.throws(() => configArgsFromArgv(['--set', 'novalue']), /KEY=VALUE/);
     assert.throws(() => configArgsFromArgv(['--model']), /needs a value/);
   });

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { AdelineError, ERROR_CODES, errorTypeOf, errorTypeOfUnknown, type ErrorCode } from '../../src/domain/errors.js';
+import {
+  AdelineError,
+  ERROR_CODES,
+  errorTypeOf,
+  errorTypeOfUnknown,
+  type ErrorCode,
+} from '../../src/domain/errors.js';
 
 describe('error registry', () => {
   it('gives every code a unique, prefixed name and a description', () => {
