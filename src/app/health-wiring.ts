@@ -92,14 +92,14 @@ export function registerHealthChecks(
   );
   registry.register(
     new MqttPlaneCheck({
-      name: 'mqtt_data_plane',
+      name: 'mqtt_data',
       status: () => p.dataPlane.healthView(),
       intervalMs,
     }),
   );
   registry.register(
     new MqttPlaneCheck({
-      name: 'mqtt_control_plane',
+      name: 'mqtt_control',
       status: () => p.controlPlane.healthView(),
       intervalMs,
       whenDisconnected: 'degraded',

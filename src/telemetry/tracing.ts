@@ -15,7 +15,10 @@ import { ATTRS } from './schema.js';
 import { VERSION } from './version.js';
 import { describeError, errorTypeOfUnknown } from '../domain/errors.js';
 
-export const tracer = trace.getTracer('adeline', VERSION);
+/** The tracer, looked up per use so that a provider registered later (tests) is honoured. */
+export function tracer() {
+  return trace.getTracer('adeline', VERSION);
+}
 
 export interface StartSpanOptions {
   attributes?: Attributes;
@@ -27,7 +30,7 @@ export interface StartSpanOptions {
 
 /** Starts a span (not made active). `parent` defaults to the active context. */
 export function startSpan(name: string, opts: StartSpanOptions = {}): Span {
-  return tracer.startSpan(
+  return tracer().startSpan(
     name,
     { attributes: opts.attributes, startTime: opts.startTime, root: opts.root, links: opts.links },
     opts.parent ?? context.active(),
