@@ -1,0 +1,64 @@
+/** Config sections: PipelineSchema, SyntheticSchema. Units and defaults are in each description. */
+import { z } from 'zod';
+import { prob, posInt, nullableString } from './helpers.js';
+import { SourceSchema } from '../source-schema.js';
+
+export const PipelineSchema = z.object({
+  rtsp_url: nullableString(
+    'Python key. One source URL or file path, used as source 0 when pipeline.sources is empty. Default null: the synthetic scene.',
+  ),
+  model_id: z
+    .string()
+    .default('yolov11n-640')
+    .describe(
+      'Python key, accepted for compatibility and ignored: Adeline runs local ONNX models (models.local_path).',
+    ),
+  max_fps: z
+    .number()
+    .min(0)
+    .max(1000)
+    .default(2)
+    .describe('Processing cap per source, frames/s. 0 means no cap. Python range was 1–30.'),
+  enable_visualization: z
+    .boolean()
+    .default(true)
+    .describe('Python key, accepted and ignored: the service is headless.'),
+  display_statistics: z
+    .boolean()
+    .default(true)
+    .describe('Show the live progress line of `adeline run` when stderr is a TTY.'),
+  sources: z
+    .array(SourceSchema)
+    .max(64)
+    .default([])
+    .describe(
+      'Video sources, processed concurrently in one process. Empty: pipeline.rtsp_url, else the synthetic scene.',
+    ),
+  max_in_flight: posInt(
+    2,
+    1,
+    16,
+    'Frames admitted to the pipeline at once, across all sources. 2 overlaps preparing frame N+1 with inferring frame N.',
+  ),
+});
+
+export const SyntheticSchema = z.object({
+  width: posInt(640, 64, 4096, 'Frame width, pixels.'),
+  height: posInt(480, 64, 4096, 'Frame height, pixels.'),
+  fps: z.number().min(0.1).max(240).default(15).describe('Frames/s the scene produces when live.'),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42)
+    .describe('Scene seed: the same seed gives the same frames.'),
+  max_figures: posInt(3, 0, 8, 'Most person-like figures in the scene at once.'),
+  fall_probability: prob(0.3, 'Chance that a figure falls (tall box turns wide) during its visit.'),
+  live: z
+    .boolean()
+    .default(true)
+    .describe(
+      'true: paced at synthetic.fps like a camera. false: frames as fast as the pipeline takes them (benchmarks).',
+    ),
+});

@@ -1,0 +1,80 @@
+/**
+ * Shared pieces of the resilience integration tests (test/integration/resilience-*.test.ts):
+ * a Mosquitto whose sessions survive a SIGKILL and restart, a /metrics scraper that keeps every
+ * scrape, and the frame_processed log lines of a service run.
+ */
+import { chmodSync } from 'node:fs';
+import { startMosquitto, tempDir, type Mosquitto } from './processes.js';
+import type { LogLine, ServiceRun } from './service.js';
+
+/**
+ * Mosquitto with persistence in `dataDir`, saved every second: a persistent subscriber session
+ * (clean: false) made more than a second before a SIGKILL is still there after a restart on the
+ * same port, so the subscriber misses nothing the restarted broker receives while it reconnects.
+ */
+export async function startPersistentMosquitto(dataDir: string, port?: number): Promise<Mosquitto> {
+  chmodSync(dataDir, 0o777); // mosquitto drops root privileges to its own user
+  return startMosquitto(['persistence true', `persistence_location ${dataDir}/`, 'autosave_interval 1', 'max_queued_messages 0'], port);
+}
+
+export function persistenceDir(): string {
+  return tempDir('adeline-mosq-data-');
+}
+
+export interface Scrape {
+  atMs: number;
+  status: number | null;
+  text: string;
+}
+
+/** GETs /metrics every intervalMs and keeps each scrape. */
+export class MetricsScraper {
+  readonly scrapes: Scrape[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inflight: Promise<void> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  start(): this {
+    const tick = () => {
+      if (this.inflight) return;
+      this.inflight = this.scrape().finally(() => (this.inflight = undefined));
+    };
+    tick();
+    this.timer = setInterval(tick, this.intervalMs);
+    return this;
+  }
+
+  private async scrape(): Promise<void> {
+    const atMs = Date.now();
+    try {
+      const res = await fetch(this.url, { signal: AbortSignal.timeout(3000) });
+      this.scrapes.push({ atMs, status: res.status, text: await res.text() });
+    } catch {
+      this.scrapes.push({ atMs, status: null, text: '' });
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.inflight;
+  }
+}
+
+/** The frame_processed debug lines (one per finished frame) with their message ids and times. */
+export function processedFrames(run: ServiceRun): Array<{ messageId: number; sourceId: number; traceId: string | undefined; atMs: number; line: LogLine }> {
+  return run
+    .logs()
+    .filter((l) => l.event === 'frame_processed')
+    .map((l) => ({
+      messageId: Number(l.message_id),
+      sourceId: Number(l.source_id),
+      traceId: l.trace_id,
+      atMs: Date.parse(String(l.time)),
+      line: l,
+    }));
+}
