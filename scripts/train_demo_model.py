@@ -30,9 +30,9 @@ NAMES = ['person', 'fallen_person']
 NC = len(NAMES)
 IMGSZ = 320
 STRIDES = (8, 16, 32)
-# Which sizes (longest box side, input pixels) each level learns; the ranges overlap.
-SCALE_RANGES = ((0, 80), (40, 170), (110, 1e9))
-CENTER_RADIUS = 2.5
+# Task-aligned assignment (YOLOv8): positives per box, and the weights of score and IoU.
+TOPK, ALPHA, BETA = 10, 0.5, 6.0
+BOX_GAIN = 5.0
 # Rows kept while most of training runs (the last part trains on the full input).
 CROP = (32, 288)
 
@@ -202,33 +202,51 @@ def box_iou_pairs(a, b):
     return iou, iou - (hull - union) / hull
 
 
-def assign(anchors, gt):
-    """Static centre-sampling assignment. Returns (anchor indices, gt indices) of positives."""
+def pairwise_iou(a, b):
+    """IoU matrix [len(a), len(b)] of corner boxes."""
+    ix1 = torch.max(a[:, None, 0], b[None, :, 0])
+    iy1 = torch.max(a[:, None, 1], b[None, :, 1])
+    ix2 = torch.min(a[:, None, 2], b[None, :, 2])
+    iy2 = torch.min(a[:, None, 3], b[None, :, 3])
+    inter = (ix2 - ix1).clamp(min=0) * (iy2 - iy1).clamp(min=0)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    return inter / (area_a[:, None] + area_b[None, :] - inter + 1e-7)
+
+
+def assign(anchors, gt, pred_boxes, pred_scores):
+    """Task-aligned assignment (as YOLOv8's TaskAlignedAssigner): for each truth box, the TOPK anchors
+    inside it with the best score^ALPHA * IoU^BETA of their own prediction become positives; an
+    anchor claimed by several boxes keeps the one it overlaps most. Returns (anchor indices,
+    gt indices, soft class targets)."""
     ax, ay, st = anchors
-    if len(gt) == 0:
-        return torch.zeros(0, dtype=torch.long), torch.zeros(0, dtype=torch.long)
     x1, y1, x2, y2 = gt[:, 1:2], gt[:, 2:3], gt[:, 3:4], gt[:, 4:5]
-    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
-    side = torch.max(x2 - x1, y2 - y1)
     inside = (ax > x1) & (ax < x2) & (ay > y1) & (ay < y2)
-    near = ((ax - cx).abs() < CENTER_RADIUS * st) & ((ay - cy).abs() < CENTER_RADIUS * st)
-    lo = torch.empty_like(st)
-    hi = torch.empty_like(st)
-    for s, (a, b) in zip(STRIDES, SCALE_RANGES):
-        lo[st == s], hi[st == s] = a, b
-    in_scale = (side >= lo) & (side <= hi)
-    cand = inside & near & in_scale
-    # every box gets at least its nearest anchor at the finest level that accepts its size
-    empty = ~cand.any(1)
-    if empty.any():
-        dist = (ax - cx) ** 2 + (ay - cy) ** 2 + (~in_scale) * 1e9
-        nearest = dist.argmin(1)
-        cand[empty, nearest[empty]] = True
-    area = ((x2 - x1) * (y2 - y1)).expand_as(cand)
-    cost = torch.where(cand, area, torch.full_like(area, float('inf')))
-    best_cost, best_gt = cost.min(0)
-    pos = torch.isfinite(best_cost)
-    return pos.nonzero().squeeze(1), best_gt[pos]
+    # thin boxes between anchor rows: anchors within half a stride of the box count as inside
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    near = ((ax - cx).abs() < torch.maximum((x2 - x1) / 2, 0.5 * st)) & \
+        ((ay - cy).abs() < torch.maximum((y2 - y1) / 2, 0.5 * st))
+    cand = inside | near
+    ious = pairwise_iou(gt[:, 1:5], pred_boxes)  # [G, A]
+    scores = pred_scores[:, gt[:, 0].long()].T  # [G, A]
+    metric = scores.pow(ALPHA) * ious.pow(BETA) * cand
+    k = min(TOPK, metric.shape[1])
+    top = metric.topk(k, dim=1).indices
+    mask = torch.zeros_like(cand)
+    mask.scatter_(1, top, True)
+    mask &= cand
+    # an anchor claimed by several boxes keeps the box it overlaps most
+    multi = mask.sum(0) > 1
+    if multi.any():
+        best = ious.argmax(0)
+        mask[:, multi] = False
+        mask[best[multi], multi.nonzero().squeeze(1)] = True
+    gi, ai = mask.nonzero(as_tuple=True)
+    m = metric[gi, ai]
+    max_metric = torch.zeros(len(gt)).index_reduce_(0, gi, m, 'amax', include_self=False)
+    max_iou = torch.zeros(len(gt)).index_reduce_(0, gi, ious[gi, ai], 'amax', include_self=False)
+    target = m / (max_metric[gi] + 1e-9) * max_iou[gi]
+    return ai, gi, target
 
 
 def compute_loss(model, x, targets):
@@ -238,21 +256,20 @@ def compute_loss(model, x, targets):
     logits = raw[:, 4:].permute(0, 2, 1)  # [B, A, NC]
     tcls = torch.zeros_like(logits)
     box_losses = []
-    npos = 0
     for b, gt in enumerate(targets):
-        ai, gi = assign(anchors, gt)
+        if len(gt) == 0:
+            continue
+        with torch.no_grad():
+            ai, gi, t = assign(anchors, gt, boxes[b].detach(), logits[b].detach().sigmoid())
         if len(ai) == 0:
             continue
-        pred = boxes[b, ai]
-        tbox = gt[gi, 1:5]
-        iou, giou = box_iou_pairs(pred, tbox)
-        box_losses.append((1.0 - giou).sum())
-        tcls[b, ai, gt[gi, 0].long()] = iou.detach().clamp(min=0.05)
-        npos += len(ai)
-    npos = max(npos, 1)
-    cls_loss = F.binary_cross_entropy_with_logits(logits, tcls, reduction='sum') / npos
-    box_loss = torch.stack(box_losses).sum() / npos if box_losses else raw.sum() * 0
-    return cls_loss + 2.5 * box_loss, cls_loss.item(), box_loss.item()
+        _, giou = box_iou_pairs(boxes[b, ai], gt[gi, 1:5])
+        box_losses.append(((1.0 - giou) * t).sum())
+        tcls[b, ai, gt[gi, 0].long()] = t
+    norm = max(tcls.sum().item(), 1.0)
+    cls_loss = F.binary_cross_entropy_with_logits(logits, tcls, reduction='sum') / norm
+    box_loss = torch.stack(box_losses).sum() / norm if box_losses else raw.sum() * 0
+    return cls_loss + BOX_GAIN * box_loss, cls_loss.item(), box_loss.item()
 
 
 # ---------------------------------------------------------------- evaluation
@@ -400,6 +417,7 @@ def main():
     ap.add_argument('--steps', type=int, default=0, help='training steps; 0: train for --minutes')
     ap.add_argument('--cpu-minutes', type=float, default=40.0, help='CPU time budget (all threads)')
     ap.add_argument('--wall-minutes', type=float, default=60.0, help='wall-clock budget (a busy machine)')
+    ap.add_argument('--init', default='', help='start from these weights (fine-tuning)')
     ap.add_argument('--batch', type=int, default=32)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--threads', type=int, default=2)
@@ -423,6 +441,8 @@ def main():
         export_onnx(model, args.out)
         return
 
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
     train = Dataset(args.data)
     print(f'train {len(train)} frames (seeds {train.seeds[0]}..{train.seeds[-1]}), '
           f'val {len(val) if val else 0}, params {sum(p.numel() for p in model.parameters())}', flush=True)

@@ -13,6 +13,9 @@ export class MessageCounter {
   private n = 0;
   /** Bytes of payload received. */
   bytes = 0;
+  /** When set, each message's capture → arrival latency is kept (parses every payload). */
+  recordLatency = false;
+  private latency: number[] = [];
 
   constructor(
     private readonly url: string,
@@ -33,6 +36,7 @@ export class MessageCounter {
       }
       this.times[this.n++] = performance.now();
       this.bytes += payload.length;
+      if (this.recordLatency) this.noteLatency(payload);
     });
     await this.client.subscribeAsync(this.topic, { qos: 0 });
   }
@@ -40,6 +44,22 @@ export class MessageCounter {
   reset(): void {
     this.n = 0;
     this.bytes = 0;
+    this.latency = [];
+  }
+
+  /** Capture → arrival latencies (ms) of the messages since reset(), in arrival order. */
+  latencies(): number[] {
+    return [...this.latency];
+  }
+
+  private noteLatency(payload: Buffer): void {
+    try {
+      const msg = JSON.parse(payload.toString('utf8')) as { frame?: { timestamp?: string } };
+      const captured = Date.parse(msg.frame?.timestamp ?? '');
+      if (Number.isFinite(captured)) this.latency.push(Date.now() - captured);
+    } catch {
+      /* not a detection message */
+    }
   }
 
   get count(): number {

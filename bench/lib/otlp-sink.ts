@@ -1,25 +1,48 @@
 /**
  * A live OTLP/HTTP endpoint for the benchmarks: accepts every export (200) and counts requests
- * and bytes without parsing them, so that the sink costs as little CPU as possible on the
- * shared cores (a real collector would run elsewhere or cost more).
+ * and bytes. It parses nothing unless asked to (`captureFrames`), so that it costs as little CPU
+ * as possible on the shared cores; when asked, it keeps the stage durations of every frame trace.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Span durations (ms) of one frame trace, by span name, and the frame's seq. */
+export interface FrameTrace {
+  seq: number | null;
+  spans: Record<string, number>;
+}
+
+interface OtlpSpan {
+  traceId: string;
+  name: string;
+  startTimeUnixNano: string | number;
+  endTimeUnixNano: string | number;
+  attributes?: Array<{ key: string; value: { intValue?: string | number } }>;
+}
+
+interface OtlpTraces {
+  resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: OtlpSpan[] }> }>;
+}
+
 export class CountingOtlpSink {
   requests = 0;
   bytes = 0;
-  readonly byPath = new Map<string, number>();
+  /** Keep the span durations of frame traces (parses every trace export). */
+  captureFrames = false;
+  readonly frames = new Map<string, FrameTrace>();
   private server: Server | undefined;
   private port = 0;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
-      req.on('data', (c: Buffer) => (this.bytes += c.length));
+      const chunks: Buffer[] | null = this.captureFrames ? [] : null;
+      req.on('data', (c: Buffer) => {
+        this.bytes += c.length;
+        chunks?.push(c);
+      });
       req.on('end', () => {
         this.requests++;
-        const path = req.url ?? '';
-        this.byPath.set(path, (this.byPath.get(path) ?? 0) + 1);
+        if (chunks && req.url?.endsWith('/v1/traces')) this.take(Buffer.concat(chunks));
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{}');
       });
@@ -33,8 +56,26 @@ export class CountingOtlpSink {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  snapshot(): { requests: number; bytes: number } {
-    return { requests: this.requests, bytes: this.bytes };
+  private take(body: Buffer): void {
+    let data: OtlpTraces;
+    try {
+      data = JSON.parse(body.toString('utf8')) as OtlpTraces;
+    } catch {
+      return;
+    }
+    for (const rs of data.resourceSpans ?? []) {
+      for (const ss of rs.scopeSpans ?? []) {
+        for (const s of ss.spans ?? []) {
+          if (!s.name.startsWith('adeline.')) continue;
+          let t = this.frames.get(s.traceId);
+          if (!t) this.frames.set(s.traceId, (t = { seq: null, spans: {} }));
+          const ms = (Number(s.endTimeUnixNano) - Number(s.startTimeUnixNano)) / 1e6;
+          t.spans[s.name] = ms;
+          const seq = s.attributes?.find((a) => a.key === 'adeline.frame.seq')?.value.intValue;
+          if (seq !== undefined) t.seq = Number(seq);
+        }
+      }
+    }
   }
 
   async stop(): Promise<void> {

@@ -9,7 +9,7 @@ import type { AdelineConfig } from '../config/schema.js';
 import type { PipelineState } from '../domain/control.js';
 import { SPANS, ATTRS } from '../telemetry/schema.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
-import { createAllInstruments } from '../telemetry/metrics.js';
+import { createAllInstruments, initMetricSeries } from '../telemetry/metrics.js';
 import { startSpan } from '../telemetry/tracing.js';
 import { getTelemetryRuntime } from '../telemetry/runtime.js';
 import { HealthRegistry, HealthServer } from '../health/index.js';
@@ -19,10 +19,13 @@ import { ControlPlane } from '../planes/control-plane.js';
 import { DataPlane } from '../planes/data-plane.js';
 import { EmbeddedBroker } from '../planes/embedded-broker.js';
 import { resolveBrokerUrl } from '../planes/broker-url.js';
+import { VALID_COMMANDS } from '../planes/commands/table.js';
 import {
   buildInferencePolicy,
   buildPublishPolicy,
   buildReconnectPolicy,
+  INFERENCE_SERVICE,
+  PUBLISH_SERVICE,
 } from '../resilience/policies.js';
 import { DiskSpool } from '../resilience/spool.js';
 import { createSources, type CreatedSource } from '../source/create-source.js';
@@ -237,6 +240,18 @@ export class AdelineService {
     this.sources = createSources(c, {
       reconnectPolicy: (id) => buildReconnectPolicy(c.resilience.source_reconnect, `source_${id}`),
       failFast: this.opts.failFast ?? false,
+    });
+    initMetricSeries({
+      sourceIds: this.sources.map((s) => s.source.id),
+      classes: engine.info.classNames,
+      services: [
+        PUBLISH_SERVICE,
+        INFERENCE_SERVICE,
+        ...this.sources
+          .filter((s) => s.source.kind === 'stream')
+          .map((s) => `source_${s.source.id}`),
+      ],
+      commands: VALID_COMMANDS,
     });
     for (const s of this.sources) {
       await this.lifecycle.start(

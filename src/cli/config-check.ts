@@ -1,7 +1,7 @@
 /** `adeline config check [FILE]`: validate and print the effective config with secrets masked. */
 import { stringify } from 'yaml';
 import { loadConfig, maskSecrets } from '../config/index.js';
-import { configArgsFromArgv } from '../config/argv.js';
+import { CONFIG_FLAGS, configArgsFromArgv } from '../config/argv.js';
 import { AdelineError } from '../domain/errors.js';
 import { hasHelp } from './output.js';
 
@@ -26,10 +26,28 @@ export async function runConfigCommand(args: string[]): Promise<number> {
       'ADELINE_ERR_USAGE',
       `unknown subcommand "config ${sub}"; use 'adeline config check FILE'`,
     );
-  const positional = rest.filter(
-    (a, i) =>
-      !a.startsWith('-') && !(i > 0 && ['--set', '--config'].includes(rest[i - 1] as string)),
-  );
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] as string;
+    const flag = a.startsWith('--') && a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (CONFIG_FLAGS.includes(flag) || flag === '-c') {
+      if (!a.includes('=')) i++; // skip its value
+    } else if (a === '--json') {
+      continue;
+    } else if (a.startsWith('-')) {
+      throw new AdelineError(
+        'ADELINE_ERR_USAGE',
+        `unknown option ${a}; run 'adeline config check --help'`,
+      );
+    } else {
+      positional.push(a);
+    }
+  }
+  if (positional.length > 1)
+    throw new AdelineError(
+      'ADELINE_ERR_USAGE',
+      `config check takes one FILE, got ${positional.length}: ${positional.join(' ')}`,
+    );
   const parsed = configArgsFromArgv(rest);
   const file = positional[0] ?? parsed.file;
   const loaded = loadConfig({ file, overrides: parsed.overrides });

@@ -8,7 +8,6 @@ import { loadConfig } from '../config/index.js';
 import { CONFIG_FLAGS, configArgsFromArgv } from '../config/argv.js';
 import { AdelineError } from '../domain/errors.js';
 import { configureLogger, getLogger, logEvent } from '../telemetry/logger.js';
-import { AdelineService } from '../app/service.js';
 import { formatProgress, formatSummary, summarize } from './run-summary.js';
 import { hasHelp } from './output.js';
 
@@ -71,6 +70,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const log = getLogger('cli');
   for (const w of loaded.warnings) logEvent(log, 'config_unknown_key', w);
 
+  // Loaded only now, so that --help and usage errors answer without loading the whole service.
+  const { AdelineService } = await import('../app/service.js');
   const service = await AdelineService.create(loaded.config, {
     frameLimit: frames,
     failFast: frames !== undefined,

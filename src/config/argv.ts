@@ -61,7 +61,17 @@ export function configArgsFromArgv(argv: string[]): ConfigArgs {
     } else if (FLAG_PATHS[flag]) {
       let v: string;
       [v, i] = valueOf(argv, i, flag);
-      overrides[FLAG_PATHS[flag] as string] = flag === '--max-fps' ? Number(v) : v;
+      if (flag === '--max-fps') {
+        const fps = v.trim() === '' ? NaN : Number(v);
+        if (!Number.isFinite(fps))
+          throw new AdelineError(
+            'ADELINE_ERR_USAGE',
+            `--max-fps needs a number of frames/s (0 = no cap), got "${v}"`,
+          );
+        overrides[FLAG_PATHS[flag] as string] = fps;
+      } else {
+        overrides[FLAG_PATHS[flag] as string] = v;
+      }
     }
   }
   if (sources.length > 0) overrides['pipeline.sources'] = sources;

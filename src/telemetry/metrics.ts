@@ -59,17 +59,158 @@ export function recordMetric(key: MetricKey, value: number, labels?: Attributes)
   (get(key) as Histogram).record(value, labels);
 }
 
+/** Gauges that something has set (initMetricSeries never overwrites them with a 0). */
+const touchedGauges = new Set<MetricKey>();
+
 /** Sets a gauge. */
 export function setGauge(key: MetricKey, value: number, labels?: Attributes): void {
+  touchedGauges.add(key);
   (get(key) as Gauge).record(value, labels);
 }
 
 /** Forgets cached instruments (tests that swap the global MeterProvider). */
 export function resetMetricInstruments(): void {
   instruments.clear();
+  touchedGauges.clear();
 }
 
-/** Touches every instrument so that /metrics lists each one from the first scrape. */
-export function createAllInstruments(): void {
+/**
+ * Label values that become known as the service starts. The service passes them once its sources,
+ * model and policies exist (before the sources start), so that every counter series is exported
+ * at 0 from the first scrape instead of appearing at its first increment (Prometheus practice:
+ * `rate()`, `increase()` and alerts then see the 0 → 1 step, and dashboards list every series).
+ */
+export interface KnownLabelValues {
+  /** Source ids (`source_id` label). */
+  sourceIds?: readonly number[];
+  /** The model's class names (`class` label); ignored beyond MAX_ZERO_CLASSES classes. */
+  classes?: readonly string[];
+  /** Resilience policy services (`service` label): mqtt_publish, inference, source_<id>. */
+  services?: readonly string[];
+  /** Control command names (`command` label), from the command table. */
+  commands?: readonly string[];
+}
+
+/*
+ * Label values fixed by the design (the meanings in schema.ts list them). Keep in step with:
+ * drop reasons (src/source/drop-counter.ts, src/pipeline), breaker states
+ * (src/resilience/telemetry-observer.ts BREAKER_STATE_LABEL), publish channels and failure reasons
+ * (src/planes/publish-reason.ts), spool drop reasons (src/resilience/spool-telemetry.ts).
+ */
+const DROP_REASONS = ['max_fps', 'backpressure', 'paused', 'error', 'shutdown'] as const;
+const BREAKER_STATES = ['closed', 'open', 'half_open', 'isolated'] as const;
+const POLICY_OUTCOMES = ['success', 'failure', 'rejected', 'timeout'] as const;
+const CHANNELS = ['detections', 'metrics', 'status', 'availability', 'replay'] as const;
+const PUBLISH_FAILURES = [
+  'disconnected',
+  'timeout',
+  'breaker_open',
+  'bulkhead_full',
+  'spool_error',
+  'error',
+] as const;
+const COMMAND_OUTCOMES = ['ok', 'error'] as const;
+const SPOOL_DROP_REASONS = ['full', 'corrupt'] as const;
+const SIGNALS = ['traces', 'logs'] as const;
+/** A model with more classes gets its detection series as they happen (bounded zero series). */
+const MAX_ZERO_CLASSES = 100;
+/**
+ * `error_type` values each `component` counts (error codes without ADELINE_ERR_, lower-case;
+ * `internal` for an unexpected exception): pipeline stages, the control plane, the MQTT planes.
+ */
+const ERRORS_BY_COMPONENT: Readonly<Record<string, readonly string[]>> = {
+  capture: ['internal'],
+  roi: ['internal'],
+  preprocess: ['internal'],
+  inference: ['inference', 'inference_timeout', 'worker_crashed', 'model_unavailable', 'internal'],
+  postprocess: ['internal'],
+  stabilize: ['internal'],
+  publish: ['spool_io', 'internal'],
+  control_plane: [
+    'command_invalid',
+    'command_unknown',
+    'command_not_applicable',
+    'command_failed',
+    'command_busy',
+  ],
+  mqtt_data: ['mqtt_connect', 'mqtt_auth'],
+  mqtt_control: ['mqtt_connect', 'mqtt_auth'],
+};
+
+/** Every combination of the given label values. */
+function combos(labels: Record<string, readonly (string | number)[]>): Attributes[] {
+  let out: Attributes[] = [{}];
+  for (const [name, values] of Object.entries(labels)) {
+    out = out.flatMap((a) => values.map((v) => ({ ...a, [name]: v })));
+  }
+  return out;
+}
+
+/** Gauges that are 0 until their owner says otherwise (no frame yet: no tracks, no fps). */
+function zeroGauges(k: KnownLabelValues): Partial<Record<MetricKey, Attributes[]>> {
+  const source_id = k.sourceIds ?? [];
+  return { activeTracks: combos({ source_id }), sourceFps: combos({ source_id }) };
+}
+
+/** The counter series to export at 0, per metric. */
+function zeroSeries(k: KnownLabelValues): Partial<Record<MetricKey, Attributes[]>> {
+  const source_id = k.sourceIds ?? [];
+  const service = k.services ?? [];
+  const classes = k.classes ?? [];
+  return {
+    framesRead: combos({ source_id }),
+    framesProcessed: combos({ source_id }),
+    framesDropped: combos({ source_id, reason: DROP_REASONS }),
+    detections: combos({ class: classes.length <= MAX_ZERO_CLASSES ? classes : [], source_id }),
+    errors: Object.entries(ERRORS_BY_COMPONENT).flatMap(([component, types]) =>
+      combos({ error_type: types, component: [component] }),
+    ),
+    breakerTransitions: combos({ service, state: BREAKER_STATES }),
+    policyCalls: combos({ service, outcome: POLICY_OUTCOMES }),
+    retries: combos({ service }),
+    timeouts: combos({ service }),
+    bulkheadRejections: combos({ service }),
+    sourceReconnects: combos({ source_id }),
+    mqttPublished: combos({ channel: CHANNELS }),
+    mqttFailed: combos({ channel: CHANNELS, reason: PUBLISH_FAILURES }),
+    commands: [
+      ...combos({ command: k.commands ?? [], outcome: COMMAND_OUTCOMES }),
+      { command: 'invalid', outcome: 'error' },
+    ],
+    spoolDropped: combos({ reason: SPOOL_DROP_REASONS }),
+    spoolReplayed: [{}],
+    telemetryExportFailures: combos({ signal: SIGNALS }),
+    telemetryDropped: combos({ signal: SIGNALS }),
+  };
+}
+
+/**
+ * Exports at 0 every counter series whose labels are known (adding 0 never changes a count, so
+ * calling it again, or after increments, is harmless), and the source gauges that start at 0
+ * (adeline_active_tracks, adeline_source_fps) unless something has set them already. Gauges with
+ * a meaningful state (breaker, source state, health) are left to their owners.
+ */
+export function initMetricSeries(known: KnownLabelValues): void {
+  for (const [key, series] of Object.entries(zeroSeries(known)) as Array<
+    [MetricKey, Attributes[]]
+  >) {
+    if (METRICS[key].type !== 'counter') continue;
+    for (const labels of series) (get(key) as Counter).add(0, labels);
+  }
+  for (const [key, series] of Object.entries(zeroGauges(known)) as Array<
+    [MetricKey, Attributes[]]
+  >) {
+    if (METRICS[key].type !== 'gauge' || touchedGauges.has(key)) continue;
+    for (const labels of series) (get(key) as Gauge).record(0, labels);
+  }
+}
+
+/**
+ * Creates every instrument, and exports at 0 the counter series whose labels are fixed by the
+ * design or given in `known` (see initMetricSeries), so that /metrics lists them from the first
+ * scrape. Call initMetricSeries again once sources, classes and policies are known.
+ */
+export function createAllInstruments(known: KnownLabelValues = {}): void {
   for (const key of Object.keys(METRICS) as MetricKey[]) get(key);
+  initMetricSeries(known);
 }

@@ -77,7 +77,8 @@ export function assertCleanError(
   const line = errors[0]!;
   assert.ok(line.startsWith(`adeline: error [${code}]: `), `error code ${code}; ${context}`);
   for (const m of mentions) {
-    if (typeof m === 'string') assert.ok(line.includes(m), `error line should mention "${m}": ${line}`);
+    if (typeof m === 'string')
+      assert.ok(line.includes(m), `error line should mention "${m}": ${line}`);
     else assert.match(line, m);
   }
   assertNoStackTrace(r);
@@ -111,6 +112,49 @@ export function countFrames(path: string): number {
     path,
   ]).toString();
   const n = Number(out.trim());
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`ffprobe counted no frames in ${path}: "${out}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`ffprobe counted no frames in ${path}: "${out}"`);
   return n;
+}
+
+/**
+ * Independent CLI runs started in the background, at most `limit` at a time, so that a file of
+ * many short cases takes less wall time; each test awaits its own result by key.
+ */
+export class CliBatch {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly results = new Map<string, Promise<CliResult>>();
+
+  constructor(private readonly limit = 3) {}
+
+  /** Queues `adeline ...args` under `key`. */
+  add(key: string, args: string[], opts: CliRunOptions = {}): void {
+    if (this.results.has(key)) throw new Error(`CliBatch: duplicate key ${key}`);
+    const p = this.slot().then(async (release) => {
+      try {
+        return await runAdeline(args, opts);
+      } finally {
+        release();
+      }
+    });
+    p.catch(() => {}); // reported by get(), not as an unhandled rejection
+    this.results.set(key, p);
+  }
+
+  /** The result of the run queued under `key`. */
+  get(key: string): Promise<CliResult> {
+    const p = this.results.get(key);
+    if (!p) throw new Error(`CliBatch: no run queued under ${key}`);
+    return p;
+  }
+
+  private async slot(): Promise<() => void> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    return () => {
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
 }

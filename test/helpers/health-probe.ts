@@ -55,7 +55,13 @@ export class HealthProber {
       }
       this.answers.push({ atMs, status: res.status, body, latencyMs: Date.now() - atMs });
     } catch (err) {
-      this.answers.push({ atMs, status: null, body: null, latencyMs: Date.now() - atMs, error: (err as Error).message });
+      this.answers.push({
+        atMs,
+        status: null,
+        body: null,
+        latencyMs: Date.now() - atMs,
+        error: (err as Error).message,
+      });
     }
   }
 

@@ -36,7 +36,8 @@ export class DetectionCollector {
   static async start(url: string, o: CollectorOptions = {}): Promise<DetectionCollector> {
     const client = await mqtt.connectAsync(url, {
       protocolVersion: 4,
-      clientId: o.clientId ?? `resilience-test-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
+      clientId:
+        o.clientId ?? `resilience-test-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
       clean: o.clean ?? true,
       reconnectPeriod: o.reconnectPeriodMs ?? 100,
       connectTimeout: 5000,
@@ -47,7 +48,8 @@ export class DetectionCollector {
     });
     client.on('message', (_topic, payload) => c.take(payload));
     const granted = await client.subscribeAsync(o.topic ?? DETECTIONS_TOPIC, { qos: 1 });
-    if (granted.some((g) => g.qos > 2)) throw new Error(`subscription refused: ${JSON.stringify(granted)}`);
+    if (granted.some((g) => g.qos > 2))
+      throw new Error(`subscription refused: ${JSON.stringify(granted)}`);
     return c;
   }
 
@@ -59,7 +61,11 @@ export class DetectionCollector {
         frame?: { source_id?: unknown; frame_id?: unknown };
         trace_id?: unknown;
       };
-      if (typeof m.message_id !== 'number' || typeof m.frame?.source_id !== 'number' || typeof m.frame.frame_id !== 'number') {
+      if (
+        typeof m.message_id !== 'number' ||
+        typeof m.frame?.source_id !== 'number' ||
+        typeof m.frame.frame_id !== 'number'
+      ) {
         this.malformed.push(text.slice(0, 200));
         return;
       }
@@ -111,7 +117,9 @@ export class DetectionCollector {
       seen.add(m.messageId);
       const prev = last.get(m.sourceId);
       if (prev && (m.messageId <= prev.messageId || m.frameId <= prev.frameId)) {
-        out.push(`source ${m.sourceId}: message ${m.messageId} (frame ${m.frameId}) arrived after ${prev.messageId} (frame ${prev.frameId})`);
+        out.push(
+          `source ${m.sourceId}: message ${m.messageId} (frame ${m.frameId}) arrived after ${prev.messageId} (frame ${prev.frameId})`,
+        );
       }
       last.set(m.sourceId, m);
     }
@@ -119,7 +127,11 @@ export class DetectionCollector {
   }
 
   /** Waits until `pred` holds for the messages received. */
-  waitUntil(pred: (c: DetectionCollector) => boolean, timeoutMs: number, what: string): Promise<true> {
+  waitUntil(
+    pred: (c: DetectionCollector) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<true> {
     return waitFor(() => pred(this), { timeoutMs, intervalMs: 50, what });
   }
 

@@ -26,11 +26,17 @@ export function parseProm(text: string): Sample[] {
 
 /** The samples of `name` whose labels include `labels`. */
 export function samples(text: string, name: string, labels: Record<string, string> = {}): Sample[] {
-  return parseProm(text).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  return parseProm(text).filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
 }
 
 /** The value of the one sample of `name` with `labels`, or undefined when absent. */
-export function value(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+export function value(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   return samples(text, name, labels)[0]?.value;
 }
 

@@ -3,7 +3,11 @@
  * a Mosquitto whose sessions survive a SIGKILL and restart, a /metrics scraper that keeps every
  * scrape, and the frame_processed log lines of a service run.
  */
-import { chmodSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigSchema } from '../../src/config/schema.js';
+import { DiskSpool } from '../../src/resilience/spool.js';
+import type { SpoolRecord } from '../../src/resilience/types.js';
 import { startMosquitto, tempDir, type Mosquitto } from './processes.js';
 import type { LogLine, ServiceRun } from './service.js';
 
@@ -14,7 +18,15 @@ import type { LogLine, ServiceRun } from './service.js';
  */
 export async function startPersistentMosquitto(dataDir: string, port?: number): Promise<Mosquitto> {
   chmodSync(dataDir, 0o777); // mosquitto drops root privileges to its own user
-  return startMosquitto(['persistence true', `persistence_location ${dataDir}/`, 'autosave_interval 1', 'max_queued_messages 0'], port);
+  return startMosquitto(
+    [
+      'persistence true',
+      `persistence_location ${dataDir}/`,
+      'autosave_interval 1',
+      'max_queued_messages 0',
+    ],
+    port,
+  );
 }
 
 export function persistenceDir(): string {
@@ -66,7 +78,13 @@ export class MetricsScraper {
 }
 
 /** The frame_processed debug lines (one per finished frame) with their message ids and times. */
-export function processedFrames(run: ServiceRun): Array<{ messageId: number; sourceId: number; traceId: string | undefined; atMs: number; line: LogLine }> {
+export function processedFrames(run: ServiceRun): Array<{
+  messageId: number;
+  sourceId: number;
+  traceId: string | undefined;
+  atMs: number;
+  line: LogLine;
+}> {
   return run
     .logs()
     .filter((l) => l.event === 'frame_processed')
@@ -77,4 +95,27 @@ export function processedFrames(run: ServiceRun): Array<{ messageId: number; sou
       atMs: Date.parse(String(l.time)),
       line: l,
     }));
+}
+
+/**
+ * The records waiting in a spool directory a (stopped) service left behind, oldest first. Reads
+ * a copy, so the directory itself is left as it is for the next run.
+ */
+export async function spooledRecords(dir: string): Promise<SpoolRecord[]> {
+  if (!existsSync(dir)) return [];
+  const copy = join(tempDir('adeline-spool-copy-'), 'spool');
+  cpSync(dir, copy, { recursive: true });
+  const cfg = ConfigSchema.parse({ spool: { dir: copy, fsync: 'never' } }).spool;
+  const spool = new DiskSpool(cfg);
+  await spool.open();
+  const out: SpoolRecord[] = [];
+  try {
+    for (let rec = await spool.peek(); rec !== null; rec = await spool.peek()) {
+      out.push(rec);
+      await spool.ack();
+    }
+  } finally {
+    await spool.close();
+  }
+  return out;
 }

@@ -25,7 +25,8 @@ function alwaysPersonModel(dir: string): string {
   );
 }
 
-const readSummary = (path: string): RunSummary => JSON.parse(readFileSync(path, 'utf8')) as RunSummary;
+const readSummary = (path: string): RunSummary =>
+  JSON.parse(readFileSync(path, 'utf8')) as RunSummary;
 
 describe('adeline run --source <file> (real CLI, ffmpeg, ONNX Runtime)', function () {
   this.timeout(60_000);
@@ -113,7 +114,10 @@ describe('adeline run --source <file> (real CLI, ffmpeg, ONNX Runtime)', functio
     assertNoStackTrace(r);
     const s = readSummary(json);
     assert.equal(s.frames.processed, 5);
-    assert.ok(s.frames.read < clipFrames, `stopped before the end of the file (${s.frames.read} read)`);
+    assert.ok(
+      s.frames.read < clipFrames,
+      `stopped before the end of the file (${s.frames.read} read)`,
+    );
     assert.deepEqual(s.detectionsByClass, { person: 5 });
     assert.match(r.stderr, /class\s+detections/);
     assert.match(r.stderr, /^\s+person\s+5$/m);

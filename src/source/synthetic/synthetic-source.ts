@@ -1,6 +1,13 @@
 import type { Frame } from '../../domain/frame.js';
 import { nowMs } from '../../domain/frame.js';
-import type { FrameSource, SourceState, SourceStatus } from '../frame-source.js';
+import { addMetric, setGauge } from '../../telemetry/metrics.js';
+import {
+  SOURCE_STATES,
+  type FrameSource,
+  type SourceState,
+  type SourceStatus,
+} from '../frame-source.js';
+import { FpsMeter } from '../fps-meter.js';
 import { FramePool, PooledFrame } from '../frame-pool.js';
 import { SyntheticScene, type TruthBox } from './scene.js';
 import { validateSceneOptions, type SceneOptions } from './scene-options.js';
@@ -43,6 +50,9 @@ export class SyntheticSource implements FrameSource {
   private state: SourceState = 'connecting';
   private sinceMs = Date.now();
   private lastFrameAtMs: number | null = null;
+  /** adeline_source_fps, adeline_source_state and adeline_frames_read_total, as SourceMonitor does. */
+  private readonly meter = new FpsMeter();
+  private readonly labels: { source_id: number };
 
   constructor(opts: SyntheticSourceOptions) {
     validateSceneOptions('SyntheticSource', opts);
@@ -59,6 +69,7 @@ export class SyntheticSource implements FrameSource {
       );
     }
     this.id = opts.id;
+    this.labels = { source_id: opts.id };
     this.live = opts.live;
     this.fps = opts.fps;
     this.truthHistory = history;
@@ -99,6 +110,7 @@ export class SyntheticSource implements FrameSource {
     if (this.state !== 'ended') this.setState('ended');
     this.latest?.release();
     this.latest = null;
+    setGauge('sourceFps', 0, this.labels);
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w(null);
@@ -131,6 +143,9 @@ export class SyntheticSource implements FrameSource {
     this.truths.delete(this.seq - this.truthHistory);
     const at = nowMs();
     this.lastFrameAtMs = at;
+    this.meter.mark(at);
+    addMetric('framesRead', 1, this.labels);
+    setGauge('sourceFps', this.meter.fps(at), this.labels);
     const { width, height } = this.scene;
     return new PooledFrame(this.pool, this.id, this.seq, width, height, data, at, decodeStartMs);
   }
@@ -170,6 +185,10 @@ export class SyntheticSource implements FrameSource {
   }
 
   private setState(state: SourceState): void {
+    if (state !== this.state) {
+      for (const s of SOURCE_STATES)
+        setGauge('sourceState', s === state ? 1 : 0, { source_id: this.id, state: s });
+    }
     this.state = state;
     this.sinceMs = Date.now();
   }

@@ -1,0 +1,134 @@
+/**
+ * The benchmark suite (issue 7; STYLE.md 21: benchmarks live in the repo, report ratios, one
+ * command). `npm run bench` builds dist/, then runs this with tsx. It starts a Mosquitto on a free
+ * loopback port, a counting OTLP sink and an MQTT consumer, runs every scenario, prints the table
+ * and writes bench/results.json and bench/results.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configureLogger } from '../src/telemetry/logger.js';
+import { REPO_ROOT, freePort, startMosquitto, tempDir } from '../test/helpers/processes.js';
+import type { BenchContext } from './lib/context.js';
+import { writeDocsSection } from './lib/docs.js';
+import { LOAD_WARN, loadAverage, machineInfo } from './lib/machine.js';
+import { MessageCounter } from './lib/message-counter.js';
+import { demoModel, soakModel, yolov8nModel, type BenchModel } from './lib/models.js';
+import { SCENARIOS, USAGE, parseOptions } from './lib/options.js';
+import { CountingOtlpSink } from './lib/otlp-sink.js';
+import { header, markdownTable, textTable } from './lib/report.js';
+import type { Goal, Results, ScenarioResult } from './lib/results.js';
+import { round } from './lib/stats.js';
+import { latency } from './scenarios/latency.js';
+import { mqttPublish } from './scenarios/mqtt.js';
+import { responsiveness } from './scenarios/responsiveness.js';
+import { scaling } from './scenarios/scaling.js';
+import { soak } from './scenarios/soak.js';
+import { throughput } from './scenarios/throughput.js';
+
+const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise<ScenarioResult>> = {
+  throughput,
+  responsiveness,
+  latency,
+  mqtt: mqttPublish,
+  scaling,
+  soak,
+};
+
+const opts = parseOptions(process.argv.slice(2));
+if (!opts) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const startedAt = performance.now();
+const log = (m: string) => process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${m}\n`);
+// In-process parts of the service (data plane, engine) log to stderr, warnings only.
+configureLogger({ level: 'warn', pretty: 'never', destination: process.stderr });
+
+const warnings: string[] = [];
+const loadStart = loadAverage();
+log(`load average ${loadStart.join(' ')}`);
+if (loadStart[0] > LOAD_WARN) {
+  const w = `load average ${loadStart[0]} > ${LOAD_WARN} at start: other work shares the cores, so these figures are not results`;
+  warnings.push(w);
+  log(`WARNING: ${w}`);
+}
+if (opts.quick) warnings.push('--quick: short windows for developing the suite; not results');
+
+const demo = demoModel();
+if (!demo) {
+  const w = 'models/adeline-demo.onnx does not exist: the demo-model figures are missing from this run';
+  warnings.push(w);
+  log(`WARNING: ${w}`);
+}
+log('generating the YOLOv8n-sized and soak models');
+const modelDir = tempDir('adeline-bench-models-');
+const models: BenchModel[] = [...(demo ? [demo] : []), yolov8nModel(modelDir)];
+const soakM = soakModel(modelDir);
+
+const mosquitto = await startMosquitto();
+const brokerUrl = `mqtt://127.0.0.1:${mosquitto.port}`;
+const sink = new CountingOtlpSink();
+await sink.start();
+const counter = new MessageCounter(brokerUrl);
+await counter.start();
+const ctx: BenchContext = {
+  opts,
+  brokerUrl,
+  sink,
+  deadEndpoint: `http://127.0.0.1:${await freePort()}`,
+  counter,
+  models,
+  soakModel: soakM,
+  profileDir: tempDir('adeline-bench-prof-'),
+  log,
+};
+log(`Mosquitto on ${brokerUrl} (Debian mosquitto, started by the bench), OTLP sink on ${sink.endpoint}`);
+
+const goals: Goal[] = [];
+const scenarios: Record<string, unknown> = {};
+try {
+  for (const name of SCENARIOS) {
+    if (opts.only.length > 0 && !opts.only.includes(name)) continue;
+    log(`${name}`);
+    try {
+      const r = await RUNNERS[name](ctx);
+      goals.push(...r.goals);
+      scenarios[name] = r.data;
+      warnings.push(...(r.warnings ?? []));
+    } catch (err) {
+      const w = `${name} failed: ${err instanceof Error ? err.message : String(err)}`;
+      warnings.push(w);
+      log(`ERROR: ${w}`);
+    }
+  }
+} finally {
+  await counter.stop();
+  await sink.stop();
+  await mosquitto.stop();
+}
+
+const loadEnd = loadAverage();
+if (loadEnd[0] > LOAD_WARN && loadStart[0] <= LOAD_WARN) {
+  warnings.push(`load average ${loadEnd[0]} > ${LOAD_WARN} at the end: something else ran meanwhile`);
+}
+const results: Results = {
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  date: new Date().toISOString(),
+  machine: machineInfo(),
+  loadAverage: { start: loadStart, end: loadEnd },
+  warnings,
+  quick: opts.quick,
+  durationS: round((performance.now() - startedAt) / 1000, 1),
+  models: Object.fromEntries(
+    [...models, soakM].map((m) => [m.key, { label: m.label, path: m.path, input: m.input, output: m.output }]),
+  ),
+  goals,
+  scenarios,
+};
+if (!demo) results.models.demo = null;
+writeFileSync(join(REPO_ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(join(REPO_ROOT, 'bench', 'results.md'), `${header(results).replace(/^/gm, '    ')}\n\n${markdownTable(goals)}\n`);
+if (opts.writeDocs) writeDocsSection(results);
+console.log(`\n${header(results)}\n\n${textTable(goals)}\n`);
+console.log('Written: bench/results.json, bench/results.md' + (opts.writeDocs ? ', docs/benchmarks.md' : ''));
