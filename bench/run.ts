@@ -13,13 +13,14 @@ import { writeDocsSection } from './lib/docs.js';
 import { LOAD_WARN, loadAverage, machineInfo } from './lib/machine.js';
 import { MessageCounter } from './lib/message-counter.js';
 import { demoModel, soakModel, yolov8nModel, type BenchModel } from './lib/models.js';
-import { SCENARIOS, USAGE, parseOptions } from './lib/options.js';
+import { ON_DEMAND, SCENARIOS, USAGE, parseOptions } from './lib/options.js';
 import { CountingOtlpSink } from './lib/otlp-sink.js';
 import { header, markdownTable, textTable } from './lib/report.js';
 import type { Goal, Results, ScenarioResult } from './lib/results.js';
 import { round } from './lib/stats.js';
 import { latency } from './scenarios/latency.js';
 import { mqttPublish } from './scenarios/mqtt.js';
+import { profile } from './scenarios/profile.js';
 import { responsiveness } from './scenarios/responsiveness.js';
 import { scaling } from './scenarios/scaling.js';
 import { soak } from './scenarios/soak.js';
@@ -32,6 +33,7 @@ const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise
   mqtt: mqttPublish,
   scaling,
   soak,
+  profile,
 };
 
 const opts = parseOptions(process.argv.slice(2));
@@ -89,7 +91,11 @@ const goals: Goal[] = [];
 const scenarios: Record<string, unknown> = {};
 try {
   for (const name of SCENARIOS) {
-    if (opts.only.length > 0 && !opts.only.includes(name)) continue;
+    const wanted =
+      opts.only.length > 0
+        ? opts.only.includes(name)
+        : !ON_DEMAND.includes(name) || (name === 'profile' && opts.profile);
+    if (!wanted) continue;
     log(`${name}`);
     try {
       const r = await RUNNERS[name](ctx);

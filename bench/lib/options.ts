@@ -9,7 +9,11 @@ export const SCENARIOS = [
   'mqtt',
   'scaling',
   'soak',
+  'profile',
 ] as const;
+
+/** Scenarios that run only when asked for (--profile or --only). */
+export const ON_DEMAND: readonly string[] = ['profile'];
 
 export const USAGE = `Usage: npm run bench [-- options]
 
@@ -20,7 +24,7 @@ Options:
   --quick          short windows and frame counts, for developing the suite (not results)
   --only LIST      comma-separated scenarios: ${SCENARIOS.join(', ')}
   --write-docs     also replace the results section of docs/benchmarks.md
-  --profile        record node --cpu-prof profiles of the full-speed runs and summarise them
+  --profile        also profile the full-speed runs (node --cpu-prof, every thread) and summarise
   -h, --help       this help`;
 
 export function parseOptions(argv: string[]): BenchOptions | null {
