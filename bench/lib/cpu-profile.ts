@@ -43,13 +43,26 @@ export function componentOf(url: string, fn: string): string {
   return url === '' ? 'native' : 'other';
 }
 
-export function summariseProfile(path: string, top = 15): ProfileSummary {
+/** A time range on the monotonic clock, microseconds (process.hrtime, as V8 profiles use). */
+export interface MonotonicWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+/** The monotonic clock the profiles use, microseconds. */
+export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+export function summariseProfile(path: string, top = 15, window?: MonotonicWindow): ProfileSummary {
   const p = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
+  let t = p.startTime;
   for (let i = 0; i < p.samples.length; i++) {
+    const delta = p.timeDeltas[i] ?? 0;
+    t += delta;
+    if (window && (t < window.fromUs || t > window.toUs)) continue;
     const id = p.samples[i] as number;
-    self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+    self.set(id, (self.get(id) ?? 0) + delta / 1000);
   }
   const comp = new Map<string, number>();
   const fns = new Map<string, number>();
@@ -85,11 +98,12 @@ export function summariseProfile(path: string, top = 15): ProfileSummary {
 }
 
 /** Every profile in a directory (one per thread: the main thread and the inference worker). */
-export function summariseDir(dir: string, top = 15): ProfileSummary[] {
+export function summariseDir(dir: string, top = 15, window?: MonotonicWindow): ProfileSummary[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .sort()
-    .map((f) => summariseProfile(join(dir, f), top));
+    .map((f) => summariseProfile(join(dir, f), top, window))
+    .filter((s) => s.totalMs > 0);
 }
 
 export function formatSummary(s: ProfileSummary): string {

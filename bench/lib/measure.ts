@@ -5,6 +5,7 @@
  */
 import { every, nowMs, sleep } from './clock.js';
 import type { BenchContext } from './context.js';
+import { monotonicUs, type MonotonicWindow } from './cpu-profile.js';
 import { coresUsed, readCpu, rssBytes } from './proc.js';
 import type { Scrape } from './prom.js';
 import { round } from './stats.js';
@@ -42,6 +43,8 @@ export interface RunMeasurement {
   telemetryExportFailures: number | null;
   sinkRequests: number;
   exitCode: number | string;
+  /** The window on the monotonic clock (to cut --cpu-prof profiles to it). */
+  window: MonotonicWindow;
 }
 
 const MiB = 2 ** 20;
@@ -83,9 +86,11 @@ export async function measureRun(
     const stopRss = every(500, () => void rss.push(rssBytes(svc.pid)));
     const stopDuring = w.during?.(svc);
     const cpu0 = readCpu(svc.pid);
+    const fromUs = monotonicUs();
     const from = nowMs();
     await sleep(w.windowS * 1000);
     const to = nowMs();
+    const toUs = monotonicUs();
     const cpu1 = readCpu(svc.pid);
     await stopDuring?.();
     await stopRss();
@@ -109,6 +114,7 @@ export async function measureRun(
       telemetryExportFailures: after ? after.sum('adeline_telemetry_export_failures_total') : null,
       sinkRequests: ctx.sink.requests - sinkBefore,
       exitCode: await svc.stop(),
+      window: { fromUs, toUs },
     };
   } finally {
     await svc.stop();

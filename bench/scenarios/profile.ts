@@ -15,7 +15,7 @@ interface ModelProfile {
   model: string;
   run: RunMeasurement;
   dir: string;
-  /** One per thread: the main thread, the ESM loader-hooks thread, the inference worker. */
+  /** One per thread (main thread, inference worker), the measurement window only. */
   threads: ProfileSummary[];
 }
 
@@ -25,7 +25,8 @@ export async function profile(ctx: BenchContext): Promise<ScenarioResult> {
     const dir = join(ctx.profileDir, model.key);
     mkdirSync(dir, { recursive: true });
     ctx.log(`  ${model.key}: --cpu-prof of every thread`);
-    const small = model.key === 'soak' ? { 'synthetic.width': 320, 'synthetic.height': 240 } : {};
+    const small: Record<string, number> =
+      model.key === 'soak' ? { 'synthetic.width': 320, 'synthetic.height': 240 } : {};
     const run = await measureRun(
       ctx,
       {
@@ -38,7 +39,7 @@ export async function profile(ctx: BenchContext): Promise<ScenarioResult> {
       },
       { warmupS: pick(ctx, 2, 1), windowS: pick(ctx, 8, 3) },
     );
-    data.push({ model: model.key, run, dir, threads: summariseDir(dir, 20) });
+    data.push({ model: model.key, run, dir, threads: summariseDir(dir, 25, run.window) });
     for (const t of data[data.length - 1]!.threads) {
       ctx.log(`    ${t.file}: ${t.byComponent.slice(0, 4).map((c) => `${c.component} ${c.share} %`).join(', ')}`);
     }

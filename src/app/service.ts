@@ -5,6 +5,7 @@
  * the sources stop, in-flight frames finish, the publish queue drains or spools, `disconnected` is
  * published, the model and broker close, telemetry is flushed — all within shutdown.grace_period.
  */
+import { join } from 'node:path';
 import type { AdelineConfig } from '../config/schema.js';
 import type { PipelineState } from '../domain/control.js';
 import { SPANS, ATTRS } from '../telemetry/schema.js';
@@ -28,6 +29,7 @@ import {
   PUBLISH_SERVICE,
 } from '../resilience/policies.js';
 import { DiskSpool } from '../resilience/spool.js';
+import { FileIdSequence } from '../resilience/id-sequence.js';
 import { createSources, type CreatedSource } from '../source/create-source.js';
 import { Scheduler } from '../source/scheduler.js';
 import { createRoiStrategy } from '../roi/index.js';
@@ -204,6 +206,7 @@ export class AdelineService {
       url,
       policy: buildPublishPolicy(c.resilience),
       spool,
+      messageIds: spool ? new FileIdSequence(join(c.spool.dir, 'message-id')) : undefined,
       protocolVersion,
     });
     const graceMs = c.shutdown.grace_period * 1000;
@@ -220,7 +223,7 @@ export class AdelineService {
       detector: {
         modelName: engine.info.name,
         prepare: (d, w, h, r) => engine.prepare(d, w, h, r),
-        infer: (p) => engine.infer(p),
+        infer: (p, signal) => engine.infer(p, signal ? { signal } : {}),
         decode: (r, p) => engine.decode(r, p),
         discard: (p) => engine.release(p),
       },

@@ -85,7 +85,10 @@ export class InferenceEngine {
   }
 
   /** Runs a prepared input in the worker; the tensor goes back to the pool either way. */
-  async infer(input: PreparedInput, opts: { timeoutMs?: number } = {}): Promise<RawOutput> {
+  async infer(
+    input: PreparedInput,
+    opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<RawOutput> {
     if (!(input instanceof PreparedInput))
       throw new TypeError('infer() takes the PreparedInput returned by prepare()');
     if (input.consumed)
@@ -103,6 +106,7 @@ export class InferenceEngine {
       fetch: this.fetch,
       recycle: this.recycler.take(),
       timeoutMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
       ...this.nextFault(),
     });
     if (!outcome.ok) {

@@ -35,6 +35,8 @@ export interface RunRequest {
   recycle?: readonly RecycledOutput[];
   timeoutMs: number;
   fault?: FaultKind;
+  /** Abandons the run while it is still queued (its input comes back at once). */
+  signal?: AbortSignal;
 }
 
 export type RunOutcome =
@@ -134,14 +136,34 @@ export class WorkerHost {
         });
         return;
       }
-      this.queue.push({
+      const abandoned = () =>
+        new AdelineError(
+          'ADELINE_ERR_INFERENCE_TIMEOUT',
+          'the inference run was abandoned by its caller (policy timeout) before it reached the worker',
+        );
+      if (req.signal?.aborted) {
+        resolve({ ok: false, error: abandoned(), input: req.input });
+        return;
+      }
+      const pending: Pending = {
         id: this.nextId++,
         req,
         enqueuedMs: performance.now(),
         dispatchedMs: 0,
         timer: null,
         resolve,
-      });
+      };
+      this.queue.push(pending);
+      req.signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.queue.indexOf(pending);
+          if (i < 0) return; // already in the worker: its own timeout or result settles it
+          this.queue.splice(i, 1);
+          resolve({ ok: false, error: abandoned(), input: req.input });
+        },
+        { once: true },
+      );
       if (this.state === 'failed') this.retryStart();
       else this.pump();
     });

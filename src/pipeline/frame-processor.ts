@@ -95,8 +95,8 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
       const queuedAt = nowMs();
       stageSpan = startSpan(SPANS.inference.name, { parent: rootCtx, startTime: queuedAt });
       const p = prepared;
-      const infer = () =>
-        context.with(contextWith(stageSpan as Span, rootCtx), () => detector.infer(p));
+      const infer = (signal?: AbortSignal) =>
+        context.with(contextWith(stageSpan as Span, rootCtx), () => detector.infer(p, signal));
       const raw = this.deps.inferencePolicy
         ? await this.deps.inferencePolicy.execute(infer)
         : await infer();

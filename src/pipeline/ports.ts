@@ -24,7 +24,8 @@ export interface DetectorPort<
 > {
   readonly modelName: string;
   prepare(data: Uint8Array, width: number, height: number, roi: Roi | null): P;
-  infer(input: P): Promise<R>;
+  /** `signal` (from the inference policy's timeout) abandons a run that is still queued. */
+  infer(input: P, signal?: AbortSignal): Promise<R>;
   decode(raw: R, input: P): Detection[];
   /** Gives a prepared input back when it will not be inferred (frame failed or dropped). */
   discard(input: P): void;

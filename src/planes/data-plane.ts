@@ -4,6 +4,7 @@
  * While the connection is down, the breaker is open or the spool still holds older messages (to
  * keep order), messages go to the injected spool; the replayer drains it when publishing works.
  */
+import { memorySequence, type IdSequence } from '../resilience/id-sequence.js';
 import { trace } from '@opentelemetry/api';
 import type { MetricsSnapshot } from '../domain/control.js';
 import { AdelineError, describeError } from '../domain/errors.js';
@@ -35,6 +36,8 @@ export interface DataPlaneOptions {
   env?: NodeJS.ProcessEnv;
   /** How often the replayer checks whether it can drain the spool, ms. Default 1000. */
   replayIntervalMs?: number;
+  /** Where message_ids come from (default: 1, 2, 3, … in memory). The app passes a sequence that survives restarts. */
+  messageIds?: IdSequence;
 }
 
 export interface PublishResult {
@@ -55,12 +58,13 @@ export class DataPlane implements Component {
   private readonly qos: 0 | 1 | 2;
   private readonly inflight = new InFlight();
   private readonly budget = new LogBudget(10, 10_000);
-  private nextId = 1;
+  private readonly ids: IdSequence;
   private mode: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
 
   constructor(private readonly o: DataPlaneOptions) {
     this.topic = o.mqtt.topics.data;
     this.metricsTopic = o.mqtt.topics.metrics;
+    this.ids = o.messageIds ?? memorySequence();
     this.qos = o.mqtt.qos.data;
     this.connection = new MqttConnection({
       role: 'data',
@@ -93,12 +97,12 @@ export class DataPlane implements Component {
 
   /** The message_id the next frame gets. */
   peekNextMessageId(): number {
-    return this.nextId;
+    return this.ids.peek();
   }
 
   /** Publishes (or spools) the detection message of one frame. Call it inside the frame's span. */
   async publishFrame(result: FrameResult): Promise<PublishResult> {
-    const rec = frameRecord(result, this.nextId++, this.topic, this.qos);
+    const rec = frameRecord(result, this.ids.take(), this.topic, this.qos);
     const bypass = this.bypassReason();
     if (bypass !== null) return this.toSpool(rec, bypass);
     try {

@@ -42,6 +42,7 @@ describe('adeline run --source <stream URL> (real CLI, ffmpeg HTTP server)', fun
     await server.stop('SIGKILL');
     const lost = await run.waitForEvent('source_reconnecting', (l) => l.source_id === 0);
     assert.equal(lost.level, 'warn');
+    assert.equal(lost.source, streamUrl(port), 'the log names the stream');
     const before = processed().length;
 
     server = await startStreamServer(port);

@@ -67,7 +67,7 @@ describe('resilience: a 20 s broker outage', function () {
       ],
       set: {
         'mqtt.qos.data': 1,
-        // The default backoff cap (30 s) would leave a 20 s outage undetected for up to ~12 s.
+        // With the default backoff cap (30 s) the reconnect after a 20 s outage can come ~12 s after the broker is back.
         'mqtt.reconnect.initial_delay_ms': 200,
         'mqtt.reconnect.max_delay_ms': 1000,
       },

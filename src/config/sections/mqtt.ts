@@ -37,10 +37,10 @@ export const MqttSchema = z.object({
     .object({
       initial_delay_ms: posInt(500, 10, 600000, 'First reconnect delay, milliseconds.'),
       max_delay_ms: posInt(
-        30000,
+        2000,
         10,
         3600000,
-        'Reconnect delay cap, milliseconds (exponential backoff).',
+        'Reconnect delay cap, milliseconds (exponential backoff). Small, so publishing resumes within seconds of the broker coming back.',
       ),
     })
     .prefault({}),
