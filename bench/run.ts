@@ -4,7 +4,6 @@
  * loopback port, a counting OTLP sink and an MQTT consumer, runs every scenario, prints the table
  * and writes bench/results.json and bench/results.md.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configureLogger } from '../src/telemetry/logger.js';
 import { REPO_ROOT, freePort, startMosquitto, tempDir } from '../test/helpers/processes.js';
@@ -18,6 +17,7 @@ import { CountingOtlpSink } from './lib/otlp-sink.js';
 import { header, markdownTable, textTable } from './lib/report.js';
 import type { Goal, Results, ScenarioResult } from './lib/results.js';
 import { round } from './lib/stats.js';
+import { writeFormatted } from './lib/write.js';
 import { latency } from './scenarios/latency.js';
 import { mqttPublish } from './scenarios/mqtt.js';
 import { profile } from './scenarios/profile.js';
@@ -26,15 +26,16 @@ import { scaling } from './scenarios/scaling.js';
 import { soak } from './scenarios/soak.js';
 import { throughput } from './scenarios/throughput.js';
 
-const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise<ScenarioResult>> = {
-  throughput,
-  responsiveness,
-  latency,
-  mqtt: mqttPublish,
-  scaling,
-  soak,
-  profile,
-};
+const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise<ScenarioResult>> =
+  {
+    throughput,
+    responsiveness,
+    latency,
+    mqtt: mqttPublish,
+    scaling,
+    soak,
+    profile,
+  };
 
 const opts = parseOptions(process.argv.slice(2));
 if (!opts) {
@@ -43,7 +44,10 @@ if (!opts) {
 }
 
 const startedAt = performance.now();
-const log = (m: string) => process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${m}\n`);
+const log = (m: string) =>
+  process.stderr.write(
+    `[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${m}\n`,
+  );
 // In-process parts of the service (data plane, engine) log to stderr, warnings only.
 configureLogger({ level: 'warn', pretty: 'never', destination: process.stderr });
 
@@ -59,7 +63,8 @@ if (opts.quick) warnings.push('--quick: short windows for developing the suite; 
 
 const demo = demoModel();
 if (!demo) {
-  const w = 'models/adeline-demo.onnx does not exist: the demo-model figures are missing from this run';
+  const w =
+    'models/adeline-demo.onnx does not exist: the demo-model figures are missing from this run';
   warnings.push(w);
   log(`WARNING: ${w}`);
 }
@@ -85,7 +90,9 @@ const ctx: BenchContext = {
   profileDir: tempDir('adeline-bench-prof-'),
   log,
 };
-log(`Mosquitto on ${brokerUrl} (Debian mosquitto, started by the bench), OTLP sink on ${sink.endpoint}`);
+log(
+  `Mosquitto on ${brokerUrl} (Debian mosquitto, started by the bench), OTLP sink on ${sink.endpoint}`,
+);
 
 const goals: Goal[] = [];
 const scenarios: Record<string, unknown> = {};
@@ -116,7 +123,9 @@ try {
 
 const loadEnd = loadAverage();
 if (loadEnd[0] > LOAD_WARN && loadStart[0] <= LOAD_WARN) {
-  warnings.push(`load average ${loadEnd[0]} > ${LOAD_WARN} at the end: something else ran meanwhile`);
+  warnings.push(
+    `load average ${loadEnd[0]} > ${LOAD_WARN} at the end: something else ran meanwhile`,
+  );
 }
 const results: Results = {
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -127,14 +136,22 @@ const results: Results = {
   quick: opts.quick,
   durationS: round((performance.now() - startedAt) / 1000, 1),
   models: Object.fromEntries(
-    [...models, soakM].map((m) => [m.key, { label: m.label, path: m.path, input: m.input, output: m.output }]),
+    [...models, soakM].map((m) => [
+      m.key,
+      { label: m.label, path: m.path, input: m.input, output: m.output },
+    ]),
   ),
   goals,
   scenarios,
 };
 if (!demo) results.models.demo = null;
-writeFileSync(join(REPO_ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
-writeFileSync(join(REPO_ROOT, 'bench', 'results.md'), `${header(results).replace(/^/gm, '    ')}\n\n${markdownTable(goals)}\n`);
-if (opts.writeDocs) writeDocsSection(results);
+await writeFormatted(join(REPO_ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+await writeFormatted(
+  join(REPO_ROOT, 'bench', 'results.md'),
+  `${header(results).replace(/^/gm, '    ')}\n\n${markdownTable(goals)}\n`,
+);
+if (opts.writeDocs) await writeDocsSection(results);
 console.log(`\n${header(results)}\n\n${textTable(goals)}\n`);
-console.log('Written: bench/results.json, bench/results.md' + (opts.writeDocs ? ', docs/benchmarks.md' : ''));
+console.log(
+  'Written: bench/results.json, bench/results.md' + (opts.writeDocs ? ', docs/benchmarks.md' : ''),
+);

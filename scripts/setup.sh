@@ -36,7 +36,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Debian's prometheus package starts a system service on :9090; the tests run their own on free ports.
+# Debian's packages start system services (mosquitto on :1883, prometheus on :9090, alertmanager on
+# :9093) where systemd runs. The tests start their own on free ports, and a system broker on :1883
+# would take the embedded broker's port, so stop and disable the ones this script just installed.
+if [ "${#missing[@]}" -gt 0 ] && [ -d /run/systemd/system ]; then
+  for svc in mosquitto prometheus prometheus-alertmanager; do
+    if printf '%s\n' "${missing[@]}" | grep -qx "$svc"; then
+      as_root systemctl disable --now "$svc" >/dev/null 2>&1 || true
+    fi
+  done
+fi
 
 # npm ci only when package-lock.json changed since the last install (it brings a 190 MB Node 24
 # and ONNX Runtime). --ignore-scripts: no dependency needs its install script, and onnxruntime-node's

@@ -249,27 +249,60 @@ def assign(anchors, gt, pred_boxes, pred_scores):
     return ai, gi, target
 
 
-def compute_loss(model, x, targets):
+def assign_static(anchors, gt):
+    """Centre-sampling assignment (used for the first stage of the committed model): anchors inside
+    the box, within 2.5 strides of its centre, at the levels whose size range fits the box; an
+    anchor inside several boxes keeps the smallest. Soft targets are filled in by compute_loss."""
+    ax, ay, st = anchors
+    x1, y1, x2, y2 = gt[:, 1:2], gt[:, 2:3], gt[:, 3:4], gt[:, 4:5]
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    side = torch.max(x2 - x1, y2 - y1)
+    inside = (ax > x1) & (ax < x2) & (ay > y1) & (ay < y2)
+    near = ((ax - cx).abs() < 2.5 * st) & ((ay - cy).abs() < 2.5 * st)
+    lo, hi = torch.empty_like(st), torch.empty_like(st)
+    for s, (a, b) in zip(STRIDES, ((0, 80), (40, 170), (110, 1e9))):
+        lo[st == s], hi[st == s] = a, b
+    in_scale = (side >= lo) & (side <= hi)
+    cand = inside & near & in_scale
+    empty = ~cand.any(1)
+    if empty.any():
+        nearest = ((ax - cx) ** 2 + (ay - cy) ** 2 + (~in_scale) * 1e9).argmin(1)
+        cand[empty, nearest[empty]] = True
+    cost = torch.where(cand, ((x2 - x1) * (y2 - y1)).expand_as(cand), torch.tensor(float('inf')))
+    best_cost, best_gt = cost.min(0)
+    pos = torch.isfinite(best_cost)
+    return pos.nonzero().squeeze(1), best_gt[pos]
+
+
+def compute_loss(model, x, targets, assigner='tal'):
     raw = model.raw(x)
     anchors = model.anchors(x.shape[2], x.shape[3])
     boxes = model.boxes(raw, anchors)  # [B, A, 4]
     logits = raw[:, 4:].permute(0, 2, 1)  # [B, A, NC]
     tcls = torch.zeros_like(logits)
     box_losses = []
+    npos = 0
     for b, gt in enumerate(targets):
         if len(gt) == 0:
             continue
         with torch.no_grad():
-            ai, gi, t = assign(anchors, gt, boxes[b].detach(), logits[b].detach().sigmoid())
+            if assigner == 'tal':
+                ai, gi, t = assign(anchors, gt, boxes[b].detach(), logits[b].detach().sigmoid())
+            else:
+                ai, gi = assign_static(anchors, gt)
+                t = box_iou_pairs(boxes[b, ai], gt[gi, 1:5])[0].clamp(min=0.05)
         if len(ai) == 0:
             continue
         _, giou = box_iou_pairs(boxes[b, ai], gt[gi, 1:5])
-        box_losses.append(((1.0 - giou) * t).sum())
+        box_losses.append(((1.0 - giou) * (t if assigner == 'tal' else 1.0)).sum())
         tcls[b, ai, gt[gi, 0].long()] = t
-    norm = max(tcls.sum().item(), 1.0)
+        npos += len(ai)
+    # tal: normalised by the sum of the soft targets (YOLOv8); static: by the positive count
+    norm = max(tcls.sum().item() if assigner == 'tal' else npos, 1.0)
+    gain = BOX_GAIN if assigner == 'tal' else 2.5
     cls_loss = F.binary_cross_entropy_with_logits(logits, tcls, reduction='sum') / norm
     box_loss = torch.stack(box_losses).sum() / norm if box_losses else raw.sum() * 0
-    return cls_loss + BOX_GAIN * box_loss, cls_loss.item(), box_loss.item()
+    return cls_loss + gain * box_loss, cls_loss.item(), box_loss.item()
 
 
 # ---------------------------------------------------------------- evaluation
@@ -417,6 +450,8 @@ def main():
     ap.add_argument('--steps', type=int, default=0, help='training steps; 0: train for --minutes')
     ap.add_argument('--cpu-minutes', type=float, default=40.0, help='CPU time budget (all threads)')
     ap.add_argument('--wall-minutes', type=float, default=60.0, help='wall-clock budget (a busy machine)')
+    ap.add_argument('--assigner', choices=['tal', 'static'], default='tal',
+                    help='tal: task-aligned (YOLOv8); static: centre sampling (stage 1)')
     ap.add_argument('--init', default='', help='start from these weights (fine-tuning)')
     ap.add_argument('--batch', type=int, default=32)
     ap.add_argument('--lr', type=float, default=3e-3)
@@ -465,7 +500,7 @@ def main():
         model.train()
         idx = rng.integers(0, len(train), size=args.batch)
         x, targets = train.batch(idx, rng, crop=frac < 0.85)
-        loss, lc, lb = compute_loss(model, x, targets)
+        loss, lc, lb = compute_loss(model, x, targets, args.assigner)
         opt.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 10.0)

@@ -77,7 +77,8 @@ export function summariseProfile(path: string, top = 15, window?: MonotonicWindo
     if (c === 'idle') idle += ms;
     comp.set(c, (comp.get(c) ?? 0) + ms);
     const file = url.replace(/^.*\/(node_modules|dist|src)\//, '$1/');
-    const key = `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
+    const key =
+      `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
     fns.set(key, (fns.get(key) ?? 0) + ms);
   }
   const busy = total - idle;
@@ -108,7 +109,8 @@ export function summariseDir(dir: string, top = 15, window?: MonotonicWindow): P
 
 export function formatSummary(s: ProfileSummary): string {
   const lines = [`${s.file}: ${s.busyMs} ms busy of ${s.totalMs} ms`];
-  for (const c of s.byComponent.slice(0, 12)) lines.push(`  ${String(c.share).padStart(5)} %  ${c.component}`);
+  for (const c of s.byComponent.slice(0, 12))
+    lines.push(`  ${String(c.share).padStart(5)} %  ${c.component}`);
   lines.push('  top functions (self time):');
   for (const f of s.topFunctions) lines.push(`  ${String(f.share).padStart(5)} %  ${f.fn}`);
   return lines.join('\n');

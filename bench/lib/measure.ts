@@ -36,6 +36,8 @@ export interface RunMeasurement {
   windowS: number;
   /** CPU of the service process (all threads) during the window, cores. */
   cores: number;
+  /** CPU time of the service process per published frame, ms (robust to other load). */
+  cpuMsPerFrame: number;
   startupS: number;
   memory: MemoryTrend;
   /** Counters read from /metrics after the window (telemetry on only). */
@@ -96,12 +98,15 @@ export async function measureRun(
     await stopRss();
     const after = await tryScrape(svc, telemetryOn);
     const framesInWindow = ctx.counter.countBetween(from, to);
+    const cores = coresUsed(cpu0, cpu1);
     return {
       telemetry: spec.telemetry,
       fps: round(ctx.counter.rate(from, to), 2),
       framesInWindow,
       windowS: round((to - from) / 1000, 2),
-      cores: round(coresUsed(cpu0, cpu1), 3),
+      cores: round(cores, 3),
+      cpuMsPerFrame:
+        framesInWindow > 0 ? round(((cpu1.cpuS - cpu0.cpuS) * 1000) / framesInWindow, 3) : 0,
       startupS: round(startupS, 2),
       memory: {
         rssStartMiB: round((rss[0] ?? 0) / MiB, 1),

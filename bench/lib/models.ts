@@ -32,7 +32,11 @@ export function demoModel(): BenchModel | null {
 
 /** Generates the YOLOv8n-sized model (about 8.2 GFLOPs at 640; weights do not matter for timing). */
 export function yolov8nModel(dir = tempDir('adeline-bench-models-')): BenchModel {
-  const path = writeModel(dir, 'yolov8n-sized-640.onnx', yolov8nSizedModel({ imgsz: 640, classes: 80 }));
+  const path = writeModel(
+    dir,
+    'yolov8n-sized-640.onnx',
+    yolov8nSizedModel({ imgsz: 640, classes: 80 }),
+  );
   return {
     key: 'yolov8n',
     label: 'YOLOv8n-sized (generated)',
@@ -42,14 +46,18 @@ export function yolov8nModel(dir = tempDir('adeline-bench-models-')): BenchModel
   };
 }
 
-/** The soak model: the same graph at a 128-pixel input, so 20,000 frames fit the time budget. */
+/** The soak model: the same graph at a 64-pixel input, so 20,000 frames fit the time budget. */
 export function soakModel(dir = tempDir('adeline-bench-models-')): BenchModel {
-  const path = writeModel(dir, 'yolov8n-sized-128.onnx', yolov8nSizedModel({ imgsz: 128, classes: 2 }));
+  const path = writeModel(
+    dir,
+    'yolov8n-sized-64.onnx',
+    yolov8nSizedModel({ imgsz: 64, classes: 2 }),
+  );
   return {
     key: 'soak',
-    label: 'YOLOv8n-sized graph at 128 px (generated)',
+    label: 'YOLOv8n-sized graph at 64 px (generated)',
     path,
-    input: '[1,3,128,128]',
-    output: '[1,6,336]',
+    input: '[1,3,64,64]',
+    output: '[1,6,84]',
   };
 }

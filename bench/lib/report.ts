@@ -27,10 +27,16 @@ export function textTable(goals: Goal[]): string {
   const widths = HEADERS.map((_, i) =>
     Math.min(i === 6 ? 200 : 60, Math.max(...all.map((r) => (r[i] ?? '').length))),
   );
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('  '), ...rows(goals).map(line)].join(
-    '\n',
-  );
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(HEADERS),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows(goals).map(line),
+  ].join('\n');
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');

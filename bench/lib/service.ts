@@ -116,7 +116,10 @@ export class ServiceProcess {
   started(timeoutMs = 60_000): Promise<number> {
     if (this.port !== null) return Promise.resolve(this.port);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(this.failure(`not started after ${timeoutMs} ms`)), timeoutMs);
+      const t = setTimeout(
+        () => reject(this.failure(`not started after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.portWaiters.push((p) => {
         clearTimeout(t);
         resolve(p);

@@ -78,7 +78,9 @@ async function measureModel(ctx: BenchContext, model: BenchModel): Promise<Model
     await svc.started();
     const code = await Promise.race([
       svc.exited,
-      new Promise<string>((r) => setTimeout(() => r('timeout'), (frames / FPS) * 3000 + 30_000).unref()),
+      new Promise<string>((r) =>
+        setTimeout(() => r('timeout'), (frames / FPS) * 3000 + 30_000).unref(),
+      ),
     ]);
     if (code !== 0) throw svc.failure(`ended with ${code}`);
   } finally {

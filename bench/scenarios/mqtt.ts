@@ -19,12 +19,24 @@ const run = promisify(execFile);
 const KEYS = ['qos0', 'qos0_pipelined', 'qos1'];
 
 export async function mqttPublish(ctx: BenchContext): Promise<ScenarioResult> {
-  const windowMs = pick(ctx, 2000, 700);
+  const windowMs = pick(ctx, 1500, 700);
   const passes = pick(ctx, 3, 1);
   ctx.log(`  data plane vs bare mqtt.js, ${passes} passes of ${windowMs} ms`);
   const script = join(REPO_ROOT, 'bench', 'children', 'mqtt-publish.ts');
-  const args = ['--import', 'tsx', script, ctx.brokerUrl, ctx.sink.endpoint, String(windowMs), String(passes)];
-  const { stdout } = await run(nodeBin(), args, { cwd: REPO_ROOT, timeout: 120_000, maxBuffer: 1 << 20 });
+  const args = [
+    '--import',
+    'tsx',
+    script,
+    ctx.brokerUrl,
+    ctx.sink.endpoint,
+    String(windowMs),
+    String(passes),
+  ];
+  const { stdout } = await run(nodeBin(), args, {
+    cwd: REPO_ROOT,
+    timeout: 120_000,
+    maxBuffer: 1 << 20,
+  });
   const variants = JSON.parse(stdout.trim().split('\n').pop() ?? '[]') as VariantResult[];
   const goals: Goal[] = variants.map((v, i) => {
     const dp = mean(v.dataPlane);

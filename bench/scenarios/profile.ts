@@ -41,7 +41,12 @@ export async function profile(ctx: BenchContext): Promise<ScenarioResult> {
     );
     data.push({ model: model.key, run, dir, threads: summariseDir(dir, 25, run.window) });
     for (const t of data[data.length - 1]!.threads) {
-      ctx.log(`    ${t.file}: ${t.byComponent.slice(0, 4).map((c) => `${c.component} ${c.share} %`).join(', ')}`);
+      ctx.log(
+        `    ${t.file}: ${t.byComponent
+          .slice(0, 4)
+          .map((c) => `${c.component} ${c.share} %`)
+          .join(', ')}`,
+      );
     }
   }
   return { goals: [], data };

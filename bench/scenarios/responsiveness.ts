@@ -41,8 +41,8 @@ async function measureModel(ctx: BenchContext, model: BenchModel): Promise<Model
       set: { 'models.intra_op_threads': INTRA_OP_THREADS },
     },
     {
-      warmupS: pick(ctx, 3, 1),
-      windowS: pick(ctx, 10, 3),
+      warmupS: pick(ctx, 2, 1),
+      windowS: pick(ctx, 8, 3),
       during: (svc) => {
         const stopProbe = startProbing(svc.healthPort, '/health/ready', 20);
         const stopScrape = every(500, async () => {
@@ -58,7 +58,7 @@ async function measureModel(ctx: BenchContext, model: BenchModel): Promise<Model
     },
   );
   ctx.log(`  inference engine alone in this process, ${model.key}: monitorEventLoopDelay`);
-  const engine = await engineLoop(model.path, INTRA_OP_THREADS, pick(ctx, 2, 1), pick(ctx, 6, 2));
+  const engine = await engineLoop(model.path, INTRA_OP_THREADS, pick(ctx, 1.5, 1), pick(ctx, 5, 2));
   return {
     model: model.key,
     run,

@@ -1,8 +1,8 @@
 /**
  * Benchmark 6: soak. 20,000 frames through the full service at full speed with full telemetry,
  * in a small-input configuration so that they fit the time budget: the YOLOv8n-sized graph at a
- * 128-pixel input and 320×240 synthetic frames (memory growth per frame comes from the pipeline,
- * telemetry and MQTT, which are the same at any input size). Every second the bench reads RSS
+ * 64-pixel input and 320×240 synthetic frames (memory growth per frame comes from the pipeline,
+ * telemetry and MQTT, which are the same at any input size). Twice a second the bench reads RSS
  * from /proc and scrapes /metrics for the frame count and the V8 heap. Growth compares the
  * samples around frame 5,000 (5,000–6,500) with those at the end (18,500–20,000): RSS by median,
  * heap by minimum (the floor after garbage collection, which the sawtooth of young-generation
@@ -57,7 +57,7 @@ export async function soak(ctx: BenchContext): Promise<ScenarioResult> {
   const t0 = nowMs();
   try {
     await svc.started();
-    const stop = every(1000, async () => {
+    const stop = every(500, async () => {
       const s = await svc.metrics().catch(() => null);
       if (!s) return;
       const rss = (() => {
@@ -71,14 +71,18 @@ export async function soak(ctx: BenchContext): Promise<ScenarioResult> {
         frames: s.sum('adeline_frames_processed_total'),
         rssMiB: round(rss / MiB, 1),
         heapMiB: round(s.sum('v8js_memory_heap_used') / MiB, 1),
-        oldSpaceMiB: round(s.sum('v8js_memory_heap_used', { v8js_heap_space_name: 'old_space' }) / MiB, 1),
+        oldSpaceMiB: round(
+          s.sum('v8js_memory_heap_used', { v8js_heap_space_name: 'old_space' }) / MiB,
+          1,
+        ),
         eventLoopMaxMs: round(s.sum('adeline_event_loop_delay_max_seconds') * 1000, 1),
       });
     });
     const limitMs = pick(ctx, 420_000, 120_000);
     while (svc.child.exitCode === null && nowMs() - t0 < limitMs) await sleep(200);
     await stop();
-    if (svc.child.exitCode === null) throw svc.failure(`did not finish ${frames} frames within ${limitMs / 1000} s`);
+    if (svc.child.exitCode === null)
+      throw svc.failure(`did not finish ${frames} frames within ${limitMs / 1000} s`);
   } finally {
     await svc.stop();
   }
@@ -125,6 +129,8 @@ export async function soak(ctx: BenchContext): Promise<ScenarioResult> {
       absolute: `heap used ${data.heapStartMiB} → ${data.heapEndMiB} MiB (minimum), ${where}`,
     },
   ];
-  const warnings = enough ? [] : [`soak: too few memory samples in the comparison windows (${where})`];
+  const warnings = enough
+    ? []
+    : [`soak: too few memory samples in the comparison windows (${where})`];
   return { goals, data, warnings };
 }

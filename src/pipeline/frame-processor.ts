@@ -17,7 +17,7 @@ import type { Detection } from '../domain/detection.js';
 import type { FrameResult } from '../domain/frame-result.js';
 import type { Roi } from '../domain/roi.js';
 import { AdelineError, describeError, errorTypeOfUnknown } from '../domain/errors.js';
-import { ATTRS, SPANS, type Stage } from '../telemetry/schema.js';
+import { ATTRS, LOG_EVENTS, SPANS, type Stage } from '../telemetry/schema.js';
 import { addMetric, recordMetric, setGauge } from '../telemetry/metrics.js';
 import { contextWith, recordSpanError, startSpan } from '../telemetry/tracing.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
@@ -151,20 +151,23 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
           [ATTRS.framePaused.name]: this.deps.isPaused(),
         });
       }
-      context.with(rootCtx, () =>
-        logEvent(
-          log,
-          'frame_processed',
-          `frame ${frame.seq} of source ${frame.sourceId}: ${published.length} detections`,
-          {
-            source_id: frame.sourceId,
-            frame_seq: frame.seq,
-            detections: published.length,
-            message_id: sent.messageId,
-            e2e_ms: Math.round(e2eMs * 100) / 100,
-          },
-        ),
-      );
+      // One line per frame at debug: build it only when debug is on (STYLE.md 10).
+      if (log.isLevelEnabled(LOG_EVENTS.frame_processed.level)) {
+        context.with(rootCtx, () =>
+          logEvent(
+            log,
+            'frame_processed',
+            `frame ${frame.seq} of source ${frame.sourceId}: ${published.length} detections`,
+            {
+              source_id: frame.sourceId,
+              frame_seq: frame.seq,
+              detections: published.length,
+              message_id: sent.messageId,
+              e2e_ms: Math.round(e2eMs * 100) / 100,
+            },
+          ),
+        );
+      }
       root.end(t1);
       return sent.spooled ? 'spooled' : 'published';
     } catch (err) {

@@ -4,7 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import type { Detection } from '../../src/domain/detection.js';
 import type { Frame } from '../../src/domain/frame.js';
 import { nowMs } from '../../src/domain/frame.js';
@@ -43,7 +47,12 @@ function frame(seq: number, released: { n: number }): Frame {
   };
 }
 
-const person: Detection = { classId: 0, className: 'person', confidence: 0.9, box: { x1: 1, y1: 2, x2: 10, y2: 20 } };
+const person: Detection = {
+  classId: 0,
+  className: 'person',
+  confidence: 0.9,
+  box: { x1: 1, y1: 2, x2: 10, y2: 20 },
+};
 
 function detector(fail?: Error): DetectorPort<Prepared, Raw> & { discarded: number } {
   let id = 0;
@@ -64,10 +73,16 @@ function detector(fail?: Error): DetectorPort<Prepared, Raw> & { discarded: numb
 }
 
 const roi = { mode: 'none' as const, roiFor: () => null, update: () => {}, roiMetrics: () => null };
-const stabilizer = { enabled: false, process: (_s: number, d: Detection[]) => d, activeTracks: () => 0 };
+const stabilizer = {
+  enabled: false,
+  process: (_s: number, d: Detection[]) => d,
+  activeTracks: () => 0,
+};
 
 function publisher(results: FrameResult[]): PublisherPort {
-  return { publishFrame: async (r) => (results.push(r), { messageId: results.length, spooled: false }) };
+  return {
+    publishFrame: async (r) => (results.push(r), { messageId: results.length, spooled: false }),
+  };
 }
 
 describe('frame processor', () => {
@@ -78,7 +93,14 @@ describe('frame processor', () => {
   it('makes one adeline.frame root span per frame with the stage spans in order', async () => {
     const results: FrameResult[] = [];
     const stats = new RunStats(100);
-    const p = new FrameProcessor({ detector: detector(), roi, stabilizer, publisher: publisher(results), stats, isPaused: () => false });
+    const p = new FrameProcessor({
+      detector: detector(),
+      roi,
+      stabilizer,
+      publisher: publisher(results),
+      stats,
+      isPaused: () => false,
+    });
     const released = { n: 0 };
     assert.equal(await p.process(frame(7, released)), 'published');
     const spans = exporter.getFinishedSpans();
@@ -89,8 +111,13 @@ describe('frame processor', () => {
     assert.equal(root.attributes[ATTRS.sourceId.name], 3);
     assert.equal(root.attributes[ATTRS.detectionCount.name], 1);
     const children = spans.filter((s) => s.parentSpanContext?.spanId === root.spanContext().spanId);
-    const byStart = [...children].sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
-    assert.deepEqual(byStart.map((s) => s.name), STAGES.map((st) => SPANS[st].name));
+    const byStart = [...children].sort(
+      (a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1],
+    );
+    assert.deepEqual(
+      byStart.map((s) => s.name),
+      STAGES.map((st) => SPANS[st].name),
+    );
     assert.equal(results.length, 1);
     assert.equal(results[0]?.seq, 7);
     assert.equal(results[0]?.detections[0]?.className, 'person');
@@ -102,7 +129,14 @@ describe('frame processor', () => {
     const d = detector(new AdelineError('ADELINE_ERR_INFERENCE', 'boom'));
     const stats = new RunStats(100);
     const results: FrameResult[] = [];
-    const p = new FrameProcessor({ detector: d, roi, stabilizer, publisher: publisher(results), stats, isPaused: () => true });
+    const p = new FrameProcessor({
+      detector: d,
+      roi,
+      stabilizer,
+      publisher: publisher(results),
+      stats,
+      isPaused: () => true,
+    });
     const released = { n: 0 };
     assert.equal(await p.process(frame(1, released)), 'failed');
     const spans = exporter.getFinishedSpans();
@@ -122,8 +156,17 @@ describe('frame processor', () => {
 
   it('never rejects when publishing throws, and counts the frame as failed', async () => {
     const stats = new RunStats(100);
-    const bad: PublisherPort = { publishFrame: async () => Promise.reject(new Error('socket closed')) };
-    const p = new FrameProcessor({ detector: detector(), roi, stabilizer, publisher: bad, stats, isPaused: () => false });
+    const bad: PublisherPort = {
+      publishFrame: async () => Promise.reject(new Error('socket closed')),
+    };
+    const p = new FrameProcessor({
+      detector: detector(),
+      roi,
+      stabilizer,
+      publisher: bad,
+      stats,
+      isPaused: () => false,
+    });
     assert.equal(await p.process(frame(2, { n: 0 })), 'failed');
     const pub = exporter.getFinishedSpans().find((s) => s.name === SPANS.publish.name);
     assert.equal(pub?.status.code, 2);
