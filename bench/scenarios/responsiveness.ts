@@ -1,8 +1,10 @@
 /**
  * Benchmark 5 (and the event-loop bench of issue 2): while the service runs at full speed with
  * full telemetry, /health/ready is probed every 20 ms from this process over HTTP (a new
- * connection each time, like a kubelet) and /metrics is scraped every 500 ms for the service's own
- * adeline_event_loop_delay_max_seconds (the maximum over each 1-s health-check interval).
+ * connection each time, like a kubelet), and /health/detailed is read every 500 ms for the
+ * event_loop check's maximum delay over each 1-s check interval (the figure the service also
+ * exports as adeline_event_loop_delay_max_seconds; /metrics is not scraped, so that the bench adds
+ * no metrics serialisation to the loop it measures).
  * Then the inference engine runs alone in this process at full speed, with monitorEventLoopDelay
  * (1 ms resolution) on the main thread.
  */
@@ -16,20 +18,37 @@ import { atMost, type Goal, type ScenarioResult } from '../lib/results.js';
 import { distribution, max, round, type Distribution } from '../lib/stats.js';
 import { INTRA_OP_THREADS } from './throughput.js';
 
+/** The event_loop check's last result from /health/detailed (cheap: a cached result, no scrape). */
+async function eventLoopCheck(port: number): Promise<{ maxMs: number; checkedAt: number } | null> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health/detailed`);
+    const body = (await res.json()) as {
+      checks?: Record<string, { details?: { max_ms?: number }; checked_at?: number }>;
+    };
+    const c = body.checks?.event_loop;
+    if (typeof c?.details?.max_ms !== 'number') return null;
+    return { maxMs: c.details.max_ms, checkedAt: c.checked_at ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
 interface ModelResponsiveness {
   model: string;
   run: RunMeasurement;
   readyProbeMs: Distribution;
   readyStatuses: Record<string, number>;
   probeErrors: number;
-  /** Maximum of the service's adeline_event_loop_delay_max_seconds over the window, ms. */
+  /** Maximum of the event_loop check's max_ms (adeline_event_loop_delay_max_seconds) over the window, ms. */
   serviceEventLoopMaxMs: number;
+  eventLoopIntervals: number;
   engine: EngineLoopResult;
 }
 
 async function measureModel(ctx: BenchContext, model: BenchModel): Promise<ModelResponsiveness> {
   let probes: ProbeSamples = { ms: [], statuses: {}, errors: 0 };
   const eld: number[] = [];
+  let lastCheckedAt = 0;
   ctx.log(`  service at full speed, ${model.key}: probing /health/ready every 20 ms`);
   const run = await measureRun(
     ctx,
@@ -45,10 +64,14 @@ async function measureModel(ctx: BenchContext, model: BenchModel): Promise<Model
       windowS: pick(ctx, 8, 3),
       during: (svc) => {
         const stopProbe = startProbing(svc.healthPort, '/health/ready', 20);
+        // An interval that began before the window may hold the bench's own /metrics scrape.
+        const firstFull = Date.now() / 1000 + 1.05;
         const stopScrape = every(500, async () => {
-          const s = await svc.metrics().catch(() => null);
-          if (s?.has('adeline_event_loop_delay_max_seconds'))
-            eld.push(s.sum('adeline_event_loop_delay_max_seconds') * 1000);
+          const r = await eventLoopCheck(svc.healthPort);
+          if (r && r.checkedAt !== lastCheckedAt && r.checkedAt >= firstFull) {
+            lastCheckedAt = r.checkedAt;
+            eld.push(r.maxMs);
+          }
         });
         return async () => {
           probes = await stopProbe();
@@ -66,6 +89,7 @@ async function measureModel(ctx: BenchContext, model: BenchModel): Promise<Model
     readyStatuses: probes.statuses,
     probeErrors: probes.errors,
     serviceEventLoopMaxMs: round(max(eld), 2),
+    eventLoopIntervals: eld.length,
     engine,
   };
 }
@@ -92,8 +116,8 @@ function goalsOf(m: ModelResponsiveness, model: BenchModel): Goal[] {
       value: m.serviceEventLoopMaxMs,
       unit: 'ms',
       goal: '< 20 ms',
-      met: m.serviceEventLoopMaxMs < 20,
-      absolute: 'adeline_event_loop_delay_max_seconds, maximum over the window',
+      met: m.eventLoopIntervals > 0 && m.serviceEventLoopMaxMs < 20,
+      absolute: `event_loop health check (adeline_event_loop_delay_max_seconds): maximum of ${m.eventLoopIntervals} 1-s intervals`,
     },
     {
       id: `event_loop_max_engine.${model.key}`,

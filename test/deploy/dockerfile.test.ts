@@ -70,7 +70,8 @@ describe('Dockerfile', function () {
     const dir = mkdtempSync(join(tmpdir(), 'adeline-npmci-'));
     copyFileSync(repoPath('package.json'), join(dir, 'package.json'));
     copyFileSync(repoPath('package-lock.json'), join(dir, 'package-lock.json'));
-    const r = run('npm', [...npmCi.slice(1), '--dry-run'], { cwd: dir });
+    // --loglevel=notice: the `add` lines must print even when the caller ran `npm run --silent`.
+    const r = run('npm', [...npmCi.slice(1), '--dry-run', '--loglevel=notice'], { cwd: dir });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const addedPairs = [...r.stdout.matchAll(/^add (\S+) (\S+)$/gm)].map((m) => `${m[1]}@${m[2]}`);
     const added = new Set(addedPairs.map((p) => p.slice(0, p.lastIndexOf('@'))));

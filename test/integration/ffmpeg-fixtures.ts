@@ -72,8 +72,9 @@ export async function startStreamServer(port: number): Promise<Proc> {
     '1',
     `http://127.0.0.1:${port}/live.ts`,
   ]);
-  // Not waitForPort: a probe connection would be the server's one client.
-  await waitFor(() => isListening(port) || proc.child.exitCode !== null, {
+  // Not waitForPort: a probe connection would be the server's one client. A client that connected
+  // already (a reconnecting source is quick) closes the listening socket, so that counts too.
+  await waitFor(() => isListening(port) || isServing(port) || proc.child.exitCode !== null, {
     timeoutMs: 10_000,
     what: `ffmpeg listening on ${port}`,
   });
@@ -89,6 +90,17 @@ export function isListening(port: number): boolean {
     .some((l) => {
       const f = l.trim().split(/\s+/);
       return f[1]?.endsWith(':' + hex) === true && f[3] === '0A';
+    });
+}
+
+/** Whether a connection to local port `port` is established (the server has its client). */
+export function isServing(port: number): boolean {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .some((l) => {
+      const f = l.trim().split(/\s+/);
+      return f[1]?.endsWith(':' + hex) === true && f[3] === '01';
     });
 }
 

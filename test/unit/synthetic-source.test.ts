@@ -125,6 +125,19 @@ describe('SyntheticSource', () => {
     g.release();
   });
 
+  it('reads paused while the scheduler pauses it, backpressured when frames go untaken, delivering when taken', async () => {
+    const src = make({ live: true, fps: 200 });
+    src.setPaused(true);
+    await src.start();
+    assert.equal(src.status().state, 'paused');
+    await waitFor(() => src.status().framesRead >= 3, { what: '3 live frames' });
+    assert.equal(src.status().state, 'paused');
+    src.setPaused(false);
+    await waitFor(() => src.status().state === 'backpressured', { what: 'backpressured' });
+    (await take(src)).release();
+    assert.equal(src.status().state, 'delivering');
+  });
+
   it('resolves a pending next() with null on stop, and stops idempotently', async () => {
     const src = make({ live: true, fps: 0.1 });
     await src.start();

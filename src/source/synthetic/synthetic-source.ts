@@ -50,6 +50,7 @@ export class SyntheticSource implements FrameSource {
   private state: SourceState = 'connecting';
   private sinceMs = Date.now();
   private lastFrameAtMs: number | null = null;
+  private paused = false;
   /** adeline_source_fps, adeline_source_state and adeline_frames_read_total, as SourceMonitor does. */
   private readonly meter = new FpsMeter();
   private readonly labels: { source_id: number };
@@ -84,7 +85,7 @@ export class SyntheticSource implements FrameSource {
 
   start(): Promise<void> {
     if (this.state !== 'connecting') return Promise.resolve();
-    this.setState('delivering');
+    this.setState(this.paused ? 'paused' : 'delivering');
     if (this.live) {
       this.startedAtMs = performance.now();
       this.produceLive();
@@ -127,6 +128,13 @@ export class SyntheticSource implements FrameSource {
     };
   }
 
+  /** The scheduler reports pause so the state reads `paused`, not backpressured. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (this.state === 'ended' || this.state === 'connecting') return;
+    this.setState(paused ? 'paused' : 'delivering');
+  }
+
   /** Ground truth of the frame with this seq (kept for the last `truthHistory` frames). */
   truthOf(seq: number): TruthBox[] | undefined {
     return this.truths.get(seq);
@@ -159,7 +167,7 @@ export class SyntheticSource implements FrameSource {
     } else {
       if (this.latest !== null) {
         this.latest.release();
-        this.setState('backpressured');
+        if (!this.paused) this.setState('backpressured');
         try {
           this.onDrop?.();
         } catch {
