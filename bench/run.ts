@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { configureLogger } from '../src/telemetry/logger.js';
 import { REPO_ROOT, freePort, startMosquitto, tempDir } from '../test/helpers/processes.js';
 import type { BenchContext } from './lib/context.js';
-import { writeDocsSection } from './lib/docs.js';
+import { writeDocs } from './lib/docs.js';
 import { LOAD_WARN, loadAverage, machineInfo } from './lib/machine.js';
 import { MessageCounter } from './lib/message-counter.js';
 import { demoModel, soakModel, yolov8nModel, type BenchModel } from './lib/models.js';
@@ -150,8 +150,8 @@ await writeFormatted(
   join(REPO_ROOT, 'bench', 'results.md'),
   `${header(results).replace(/^/gm, '    ')}\n\n${markdownTable(goals)}\n`,
 );
-if (opts.writeDocs) await writeDocsSection(results);
+if (opts.writeDocs) await writeDocs(results);
 console.log(`\n${header(results)}\n\n${textTable(goals)}\n`);
 console.log(
-  'Written: bench/results.json, bench/results.md' + (opts.writeDocs ? ', docs/benchmarks.md' : ''),
+  'Written: bench/results.json, bench/results.md' + (opts.writeDocs ? ', docs/benchmarks.md, README.md (headline)' : ''),
 );

@@ -6,7 +6,7 @@
 import { every, nowMs, sleep } from './clock.js';
 import type { BenchContext } from './context.js';
 import { monotonicUs, type MonotonicWindow } from './cpu-profile.js';
-import { coresUsed, readCpu, rssBytes } from './proc.js';
+import { coresUsed, cpuByThreadName, cpuMsPerFrameByThread, readCpu, rssBytes } from './proc.js';
 import type { Scrape } from './prom.js';
 import { round } from './stats.js';
 import { ServiceProcess, type ServiceSpec, type TelemetryMode } from './service.js';
@@ -38,6 +38,8 @@ export interface RunMeasurement {
   cores: number;
   /** CPU time of the service process per published frame, ms (robust to other load). */
   cpuMsPerFrame: number;
+  /** The same by thread name: MainThread, WorkerThread (inference + ONNX Runtime pool), V8Worker… */
+  cpuMsPerFrameByThread: Record<string, number>;
   startupS: number;
   memory: MemoryTrend;
   /** Counters read from /metrics after the window (telemetry on only). */
@@ -87,6 +89,7 @@ export async function measureRun(
     const rss: number[] = [];
     const stopRss = every(500, () => void rss.push(rssBytes(svc.pid)));
     const stopDuring = w.during?.(svc);
+    const threads0 = cpuByThreadName(svc.pid);
     const cpu0 = readCpu(svc.pid);
     const fromUs = monotonicUs();
     const from = nowMs();
@@ -94,6 +97,7 @@ export async function measureRun(
     const to = nowMs();
     const toUs = monotonicUs();
     const cpu1 = readCpu(svc.pid);
+    const threads1 = cpuByThreadName(svc.pid);
     await stopDuring?.();
     await stopRss();
     const after = await tryScrape(svc, telemetryOn);
@@ -107,6 +111,7 @@ export async function measureRun(
       cores: round(cores, 3),
       cpuMsPerFrame:
         framesInWindow > 0 ? round(((cpu1.cpuS - cpu0.cpuS) * 1000) / framesInWindow, 3) : 0,
+      cpuMsPerFrameByThread: cpuMsPerFrameByThread(threads0, threads1, framesInWindow),
       startupS: round(startupS, 2),
       memory: {
         rssStartMiB: round((rss[0] ?? 0) / MiB, 1),

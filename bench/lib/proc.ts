@@ -1,5 +1,5 @@
 /** Per-process CPU time and memory read from /proc (Linux), so a child needs no cooperation. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
@@ -33,4 +33,38 @@ export function readCpu(pid: number): CpuReading {
 export function coresUsed(a: CpuReading, b: CpuReading): number {
   const wallS = (b.wallMs - a.wallMs) / 1000;
   return wallS > 0 ? (b.cpuS - a.cpuS) / wallS : 0;
+}
+
+/**
+ * CPU seconds so far per thread name (/proc/PID/task/TID/comm): MainThread (the event loop),
+ * WorkerThread (worker_threads, with the ONNX Runtime pool threads they start), V8Worker (garbage
+ * collection and compilation helpers), libuv-worker (the libuv pool).
+ */
+export function cpuByThreadName(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
+    } catch {
+      /* the thread ended meanwhile */
+    }
+  }
+  return out;
+}
+
+/** Per-thread-name CPU between two readings, milliseconds per `frames`. */
+export function cpuMsPerFrameByThread(
+  a: Record<string, number>,
+  b: Record<string, number>,
+  frames: number,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, s] of Object.entries(b)) {
+    const ms = ((s - (a[name] ?? 0)) * 1000) / Math.max(frames, 1);
+    out[name] = Math.round(ms * 1000) / 1000;
+  }
+  return out;
 }
