@@ -4,6 +4,8 @@
  * loopback port, a counting OTLP sink and an MQTT consumer, runs every scenario, prints the table
  * and writes bench/results.json and bench/results.md.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configureLogger } from '../src/telemetry/logger.js';
 import { REPO_ROOT, freePort, startMosquitto, tempDir } from '../test/helpers/processes.js';
@@ -43,6 +45,11 @@ if (!opts) {
   process.exit(0);
 }
 
+// Every temporary file of the run (models, spools, broker config, profiles) goes under one
+// directory, removed at the end unless profiles were asked for. Children inherit TMPDIR.
+const workDir = mkdtempSync(join(tmpdir(), 'adeline-bench-'));
+process.env.TMPDIR = workDir;
+
 const startedAt = performance.now();
 const log = (m: string) =>
   process.stderr.write(
@@ -61,10 +68,10 @@ if (loadStart[0] > LOAD_WARN) {
 }
 if (opts.quick) warnings.push('--quick: short windows for developing the suite; not results');
 
-const demo = demoModel();
+const demo = await demoModel();
 if (!demo) {
   const w =
-    'models/adeline-demo.onnx does not exist: the demo-model figures are missing from this run';
+    'models/adeline-demo.onnx does not exist or does not load: the demo-model figures are missing from this run';
   warnings.push(w);
   log(`WARNING: ${w}`);
 }
@@ -119,6 +126,8 @@ try {
   await counter.stop();
   await sink.stop();
   await mosquitto.stop();
+  if (opts.profile || opts.only.includes('profile')) log(`profiles kept in ${ctx.profileDir}`);
+  else rmSync(workDir, { recursive: true, force: true });
 }
 
 const loadEnd = loadAverage();
@@ -145,7 +154,10 @@ const results: Results = {
   scenarios,
 };
 if (!demo) results.models.demo = null;
-await writeFormatted(join(REPO_ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+await writeFormatted(
+  join(REPO_ROOT, 'bench', 'results.json'),
+  JSON.stringify(results, null, 2) + '\n',
+);
 await writeFormatted(
   join(REPO_ROOT, 'bench', 'results.md'),
   `${header(results).replace(/^/gm, '    ')}\n\n${markdownTable(goals)}\n`,
@@ -153,5 +165,6 @@ await writeFormatted(
 if (opts.writeDocs) await writeDocs(results);
 console.log(`\n${header(results)}\n\n${textTable(goals)}\n`);
 console.log(
-  'Written: bench/results.json, bench/results.md' + (opts.writeDocs ? ', docs/benchmarks.md, README.md (headline)' : ''),
+  'Written: bench/results.json, bench/results.md' +
+    (opts.writeDocs ? ', docs/benchmarks.md, README.md (headline)' : ''),
 );

@@ -21,6 +21,8 @@ const { values } = parseArgs({
     every: { type: 'string', default: '5' },
     imgsz: { type: 'string', default: '320' },
     'fixed-size': { type: 'boolean', default: false },
+    'max-figures': { type: 'string' },
+    'fall-probability': { type: 'string' },
   },
 });
 
@@ -72,6 +74,10 @@ for (const seed of seeds) {
     maxFigures: pick.int(1, 5),
     fallProbability: pick.range(0.3, 0.8),
   };
+  if (values['max-figures'] !== undefined) opts.maxFigures = Number(values['max-figures']);
+  if (values['fall-probability'] !== undefined) {
+    opts.fallProbability = Number(values['fall-probability']);
+  }
   const scene = new SyntheticScene(opts);
   const frame = new Uint8Array(width * height * 3);
   for (let k = 0; k < perSeed; k++) {

@@ -447,7 +447,7 @@ def main():
     ap.add_argument('--val', default='var/demo-dataset/val')
     ap.add_argument('--out', default='models/adeline-demo.onnx')
     ap.add_argument('--ckpt', default='var/demo-dataset/demo-model.pt')
-    ap.add_argument('--steps', type=int, default=0, help='training steps; 0: train for --minutes')
+    ap.add_argument('--steps', type=int, default=0, help='training steps; 0: train until --cpu-minutes or --wall-minutes runs out')
     ap.add_argument('--cpu-minutes', type=float, default=40.0, help='CPU time budget (all threads)')
     ap.add_argument('--wall-minutes', type=float, default=60.0, help='wall-clock budget (a busy machine)')
     ap.add_argument('--assigner', choices=['tal', 'static'], default='tal',

@@ -1,29 +1,30 @@
 /**
  * The baseline of the pipeline-efficiency ratio: a bare onnxruntime-node loop, run as its own
  * process. It runs the model back to back on one preprocessed input (a synthetic-scene frame,
- * letterboxed with the service's own Letterboxer), with the session options of the service's
- * worker (src/inference/worker.ts) and the same intra-op threads, writing into a preallocated
- * output like the worker does. Prints one JSON line: runs/s and the run-time distribution.
+ * letterboxed with the service's own Letterboxer), with the service's intra-op threads, writing
+ * into a preallocated output like the worker does. OPTIONS is `service` (the worker's session
+ * options, src/inference/session-options.ts: no intra-op spinning) or `ort-default` (the same with
+ * ONNX Runtime's default spinning); the suite takes the faster of the two as the limit.
+ * Prints one JSON line: runs/s and the run-time distribution.
  *
- *   node --import tsx bench/children/bare-ort.ts MODEL THREADS WARMUP_S WINDOW_S
+ *   node --import tsx bench/children/bare-ort.ts MODEL THREADS WARMUP_S WINDOW_S OPTIONS
  */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { Letterboxer } from '../../src/inference/letterbox.js';
+import { sessionOptions } from '../../src/inference/session-options.js';
 import { SyntheticScene } from '../../src/source/synthetic/scene.js';
 import { distribution } from '../lib/stats.js';
 
-const [model, threadsArg, warmupArg, windowArg] = process.argv.slice(2);
-if (!model) throw new Error('usage: bare-ort.ts MODEL THREADS WARMUP_S WINDOW_S');
+const [model, threadsArg, warmupArg, windowArg, optionsArg] = process.argv.slice(2);
+if (!model) throw new Error('usage: bare-ort.ts MODEL THREADS WARMUP_S WINDOW_S [OPTIONS]');
+const options = optionsArg === 'ort-default' ? 'ort-default' : 'service';
 const threads = Number(threadsArg ?? 2);
 const warmupMs = Number(warmupArg ?? 2) * 1000;
 const windowMs = Number(windowArg ?? 8) * 1000;
 
-const session = await InferenceSession.create(model, {
-  intraOpNumThreads: threads,
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-  graphOptimizationLevel: 'all',
-});
+const chosen = sessionOptions(threads);
+if (options === 'ort-default') delete chosen.extra; // ONNX Runtime's default: spinning on
+const session = await InferenceSession.create(model, chosen);
 const meta = session.inputMetadata[0];
 if (!meta?.isTensor) throw new Error(`${model}: the first input is not a tensor`);
 const [, , h, w] = meta.shape.map(Number);
@@ -76,6 +77,7 @@ process.stdout.write(
     input: [1, 3, h, w],
     output: outDims,
     threads,
+    options,
     runs,
     fps: runs / wallS,
     cores: (cpu.user + cpu.system) / 1e6 / wallS,

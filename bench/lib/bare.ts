@@ -7,11 +7,15 @@ import type { Distribution } from './stats.js';
 
 const run = promisify(execFile);
 
+export type BareOptions = 'service' | 'ort-default';
+
 export interface BareResult {
   model: string;
   input: number[];
   output: number[];
   threads: number;
+  /** `service`: the worker's session options; `ort-default`: with ONNX Runtime's spinning. */
+  options: BareOptions;
   runs: number;
   fps: number;
   cores: number;
@@ -23,11 +27,12 @@ export async function bareOrt(
   threads: number,
   warmupS: number,
   windowS: number,
+  options: BareOptions = 'service',
 ): Promise<BareResult> {
   const script = join(REPO_ROOT, 'bench', 'children', 'bare-ort.ts');
   const { stdout } = await run(
     nodeBin(),
-    ['--import', 'tsx', script, model, String(threads), String(warmupS), String(windowS)],
+    ['--import', 'tsx', script, model, String(threads), String(warmupS), String(windowS), options],
     { cwd: REPO_ROOT, timeout: (warmupS + windowS + 60) * 1000, maxBuffer: 1 << 20 },
   );
   const line = stdout.trim().split('\n').pop() ?? '';

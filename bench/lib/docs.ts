@@ -14,7 +14,12 @@ export const DOCS_END = '<!-- BENCH-RESULTS:END -->';
 export const README_START = '<!-- BEGIN GENERATED: bench-headline -->';
 export const README_END = '<!-- END GENERATED: bench-headline -->';
 
-async function replaceBetween(path: string, start: string, end: string, body: string): Promise<void> {
+async function replaceBetween(
+  path: string,
+  start: string,
+  end: string,
+  body: string,
+): Promise<void> {
   const text = readFileSync(path, 'utf8');
   const a = text.indexOf(start);
   const b = text.indexOf(end);
@@ -36,7 +41,9 @@ function figures(goals: Goal[], prefix: string): string {
 
 function value(goals: Goal[], id: string): string {
   const g = goals.find((x) => x.id === id);
-  return g && g.value !== null ? `**${g.value} ${g.unit}**${g.met === false ? ' (not met)' : ''}` : 'not measured';
+  return g && g.value !== null
+    ? `**${g.value} ${g.unit}**${g.met === false ? ' (not met)' : ''}`
+    : 'not measured';
 }
 
 export function headline(r: Results): string {

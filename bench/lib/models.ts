@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, tempDir } from '../../test/helpers/processes.js';
 import { writeModel, yolov8nSizedModel } from '../../test/fixtures/onnx-models.js';
+import { inspectModelFile } from '../../src/inference/inspect.js';
 
 export interface BenchModel {
   /** Short key used in results.json. */
@@ -18,15 +19,18 @@ export interface BenchModel {
 
 export const DEMO_MODEL_PATH = join(REPO_ROOT, 'models', 'adeline-demo.onnx');
 
-/** The demo model, or null when models/adeline-demo.onnx does not exist (yet). */
-export function demoModel(): BenchModel | null {
+/** The demo model, or null when models/adeline-demo.onnx does not exist (yet) or does not load. */
+export async function demoModel(): Promise<BenchModel | null> {
   if (!existsSync(DEMO_MODEL_PATH) || statSync(DEMO_MODEL_PATH).size === 0) return null;
+  const info = await inspectModelFile(DEMO_MODEL_PATH).catch(() => null);
+  if (!info) return null;
+  const out = info.outputs.find((o) => o.name === info.outputName);
   return {
     key: 'demo',
     label: 'demo (models/adeline-demo.onnx)',
     path: DEMO_MODEL_PATH,
-    input: '[1,3,320,320]',
-    output: '[1,6,2100]',
+    input: `[${info.inputShape.join(',')}]`,
+    output: `[${(out?.dims ?? []).join(',')}]`,
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { sessionOptions } from './session-options.js';
 import type { FaultKind, FromWorker, RunMessage, ToWorker, ValueInfo } from './worker-protocol.js';
 
 const port = parentPort;
@@ -40,12 +41,7 @@ function describe(meta: readonly InferenceSession.ValueMetadata[]): ValueInfo[] 
 
 async function init(modelPath: string, intraOpThreads: number): Promise<void> {
   try {
-    session = await InferenceSession.create(modelPath, {
-      intraOpNumThreads: intraOpThreads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    session = await InferenceSession.create(modelPath, sessionOptions(intraOpThreads));
     for (const m of session.outputMetadata)
       if (m.isTensor && m.type === 'float32') float32Outputs.add(m.name);
     send({

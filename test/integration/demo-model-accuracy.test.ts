@@ -12,8 +12,8 @@ import type { TruthBox } from '../../src/source/synthetic/scene.js';
 import { SyntheticSource } from '../../src/source/synthetic/synthetic-source.js';
 
 const MODEL = fileURLToPath(new URL('../../models/adeline-demo.onnx', import.meta.url));
-const TEST_SEEDS = [9001, 9002];
-const FRAMES_PER_SEED = 120;
+const TEST_SEEDS = [9001, 9002, 9003];
+const FRAMES_PER_SEED = 100;
 /** Scene frames between two evaluated frames (so the frames are not near-duplicates). */
 const EVERY = 3;
 
@@ -62,7 +62,7 @@ describe('demo model accuracy on unseen synthetic frames', function () {
     await engine?.close();
   });
 
-  it('reaches precision and recall of at least 0.90 at IoU 0.5 over 240 frames', async () => {
+  it('reaches precision and recall of at least 0.90 at IoU 0.5 over 300 frames', async () => {
     engine = await InferenceEngine.open({
       modelPath: MODEL,
       layout: 'auto',
@@ -84,7 +84,7 @@ describe('demo model accuracy on unseen synthetic frames', function () {
         height: 480,
         fps: 15,
         seed,
-        maxFigures: 4,
+        maxFigures: 3,
         fallProbability: 0.6,
         live: false,
       });
