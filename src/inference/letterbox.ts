@@ -17,6 +17,7 @@ import type { Roi } from '../domain/roi.js';
 
 export const PAD_VALUE = 114 / 255;
 const INV255 = 1 / 255;
+const QUARTER_INV255 = 0.25 * INV255;
 
 /** How model-input pixels relate to source-frame pixels for one prepared frame. */
 export interface LetterboxTransform {
@@ -277,8 +278,10 @@ function resizeBilinear(
 
 /**
  * The exact 2:1 downscale (640×480 into 320, 1280×720 into 640): every tap pair is (2d, 2d+1)
- * with weight 0.5, so the tables are not read. Same arithmetic as the general loop, so the same
- * floats, at about 2.5 times its speed.
+ * with weight 0.5, so each value is the mean of a 2×2 block and the tables are not read. The
+ * general loop computes (a+b)/2, (d+e)/2 and their mean exactly (small integers and halves), then
+ * rounds once when it scales by 1/255; so does (a+b+d+e) · (1/4 · 1/255), since scaling by 1/4 is
+ * exact. Same floats, bit for bit, at about three times the speed.
  */
 function resizeHalf(
   src: Uint8Array,
@@ -300,15 +303,9 @@ function resizeHalf(
     let o = (py + dy) * W + px;
     const end = o + rw;
     for (; o < end; o++, a += 6, d += 6) {
-      let top = src[a]! + (src[a + 3]! - src[a]!) * 0.5;
-      let bot = src[d]! + (src[d + 3]! - src[d]!) * 0.5;
-      dst[o] = (top + (bot - top) * 0.5) * INV255;
-      top = src[a + 1]! + (src[a + 4]! - src[a + 1]!) * 0.5;
-      bot = src[d + 1]! + (src[d + 4]! - src[d + 1]!) * 0.5;
-      dst[plane + o] = (top + (bot - top) * 0.5) * INV255;
-      top = src[a + 2]! + (src[a + 5]! - src[a + 2]!) * 0.5;
-      bot = src[d + 2]! + (src[d + 5]! - src[d + 2]!) * 0.5;
-      dst[plane2 + o] = (top + (bot - top) * 0.5) * INV255;
+      dst[o] = (src[a]! + src[a + 3]! + src[d]! + src[d + 3]!) * QUARTER_INV255;
+      dst[plane + o] = (src[a + 1]! + src[a + 4]! + src[d + 1]! + src[d + 4]!) * QUARTER_INV255;
+      dst[plane2 + o] = (src[a + 2]! + src[a + 5]! + src[d + 2]! + src[d + 5]!) * QUARTER_INV255;
     }
   }
 }

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll } from 'cockatiel';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import {
   BatchLogRecordProcessor,
@@ -34,11 +35,19 @@ import { VERSION } from './version.js';
 type Signal = 'traces' | 'logs';
 const stats: Record<Signal, ExportStats> = { traces: emptyExportStats(), logs: emptyExportStats() };
 
-/** Reports export outcomes: counted in metrics, logged once per failure streak. */
-async function noteExport(signal: Signal, result: ExportResult, items: number): Promise<void> {
+/**
+ * Reports export outcomes: counted in metrics, logged once per failure streak. `skipped` means the
+ * export breaker was open and the batch was dropped without an attempt (counted as dropped only).
+ */
+async function noteExport(
+  signal: Signal,
+  outcome: 'ok' | 'failed' | 'skipped',
+  items: number,
+  error?: string,
+): Promise<void> {
   const s = stats[signal];
   const { addMetric } = await import('./metrics.js');
-  if (result.code === ExportResultCode.SUCCESS) {
+  if (outcome === 'ok') {
     s.lastSuccessMs = Date.now();
     if (s.failing) {
       s.failing = false;
@@ -52,35 +61,75 @@ async function noteExport(signal: Signal, result: ExportResult, items: number): 
     }
     return;
   }
-  s.failures++;
   s.dropped += items;
-  s.lastFailureMs = Date.now();
-  s.lastError = result.error?.message ?? 'export failed';
-  addMetric('telemetryExportFailures', 1, { signal });
   addMetric('telemetryDropped', items, { signal });
+  if (outcome === 'skipped') return;
+  s.failures++;
+  s.lastFailureMs = Date.now();
+  s.lastError = error ?? 'export failed';
+  addMetric('telemetryExportFailures', 1, { signal });
   if (!s.failing) {
     s.failing = true;
     const { getLogger, logEvent } = await import('./logger.js');
     logEvent(
       getLogger('telemetry'),
       'telemetry_export_failed',
-      `${signal} export failed; telemetry is dropped until the collector is back (logged once)`,
-      {
-        signal,
-        error: s.lastError,
-      },
+      `${signal} export failed; ${signal} are dropped (and counted) until the collector answers again, tried every ${EXPORT_RETRY_MS / 1000} s; logged once`,
+      { signal, error: s.lastError },
     );
   }
 }
 
+/** Time between trial exports while the collector is unreachable, milliseconds. */
+const EXPORT_RETRY_MS = 5000;
+
+/**
+ * Wraps an exporter with a circuit breaker and counting. After a failed export the breaker opens:
+ * batches are then dropped at once (counted, not serialised, not sent) until a trial export after
+ * EXPORT_RETRY_MS, so a dead collector costs the frames nothing (issue 4, item 6).
+ */
+function guardedExport<T>(
+  signal: Signal,
+  inner: { export(items: T[], cb: (r: ExportResult) => void): void },
+) {
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: EXPORT_RETRY_MS,
+    breaker: new ConsecutiveBreaker(1),
+  });
+  const attempt = (items: T[]) =>
+    new Promise<void>((resolve, reject) =>
+      inner.export(items, (r) =>
+        r.code === ExportResultCode.SUCCESS
+          ? resolve()
+          : reject(r.error ?? new Error('export failed')),
+      ),
+    );
+  return (items: T[], cb: (r: ExportResult) => void): void => {
+    breaker
+      .execute(() => attempt(items))
+      .then(
+        () => {
+          void noteExport(signal, 'ok', items.length).catch(() => {});
+          cb({ code: ExportResultCode.SUCCESS });
+        },
+        (err: unknown) => {
+          const skipped = err instanceof BrokenCircuitError;
+          const error = err instanceof Error ? err : new Error(String(err));
+          void noteExport(
+            signal,
+            skipped ? 'skipped' : 'failed',
+            items.length,
+            error.message,
+          ).catch(() => {});
+          cb({ code: ExportResultCode.FAILED, error });
+        },
+      );
+  };
+}
+
 function countingSpanExporter(inner: SpanExporter): SpanExporter {
   return {
-    export(spans: ReadableSpan[], cb: (r: ExportResult) => void) {
-      inner.export(spans, (r) => {
-        void noteExport('traces', r, spans.length).catch(() => {});
-        cb(r);
-      });
-    },
+    export: guardedExport<ReadableSpan>('traces', inner),
     shutdown: () => inner.shutdown(),
     forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
   };
@@ -88,12 +137,7 @@ function countingSpanExporter(inner: SpanExporter): SpanExporter {
 
 function countingLogExporter(inner: LogRecordExporter): LogRecordExporter {
   return {
-    export(records: ReadableLogRecord[], cb: (r: ExportResult) => void) {
-      inner.export(records, (r) => {
-        void noteExport('logs', r, records.length).catch(() => {});
-        cb(r);
-      });
-    },
+    export: guardedExport<ReadableLogRecord>('logs', inner),
     shutdown: () => inner.shutdown(),
     forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
   };

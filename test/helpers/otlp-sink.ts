@@ -59,7 +59,8 @@ export class OtlpSink {
   private server: Server | undefined;
   port = 0;
 
-  async start(): Promise<number> {
+  /** Listens on `port` (default: a free one) and resolves with it. */
+  async start(port = 0): Promise<number> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -79,7 +80,7 @@ export class OtlpSink {
         res.end('{}');
       });
     });
-    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => this.server?.listen(port, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
     return this.port;
   }
