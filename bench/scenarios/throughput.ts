@@ -11,6 +11,7 @@
  * The pair is measured again with one intra-op thread (reported, no goal): on two cores that
  * leaves a core to the main thread, the trade-off docs/benchmarks.md discusses.
  */
+import { resolveIntraOpThreads } from '../../src/inference/session-options.js';
 import { bareOrt, type BareOptions, type BareResult } from '../lib/bare.js';
 import { pick, type BenchContext } from '../lib/context.js';
 import { measureRun, type RunMeasurement } from '../lib/measure.js';
@@ -19,7 +20,8 @@ import { atLeast, atMost, type Goal, type ScenarioResult } from '../lib/results.
 import type { TelemetryMode } from '../lib/service.js';
 import { mean, round } from '../lib/stats.js';
 
-export const INTRA_OP_THREADS = 2; // the service default (models.intra_op_threads)
+/** The service default (models.intra_op_threads 0 = cores - 1, at least 1). */
+export const INTRA_OP_THREADS = resolveIntraOpThreads(0);
 
 interface ModelThroughput {
   model: string;

@@ -34,7 +34,12 @@ import { createSources, type CreatedSource } from '../source/create-source.js';
 import { Scheduler } from '../source/scheduler.js';
 import { createRoiStrategy } from '../roi/index.js';
 import { createStabilizer } from '../stabilization/index.js';
-import { InferenceEngine, type PreparedInput, type RawOutput } from '../inference/index.js';
+import {
+  InferenceEngine,
+  resolveIntraOpThreads,
+  type PreparedInput,
+  type RawOutput,
+} from '../inference/index.js';
 import { AppController } from './controller.js';
 import { registerHealthChecks, StartupCheck } from './health-wiring.js';
 import { Lifecycle } from './lifecycle.js';
@@ -169,7 +174,7 @@ export class AdelineService {
       modelPath: c.models.local_path,
       layout: c.models.layout,
       labelsFile: c.models.labels_file,
-      intraOpThreads: c.models.intra_op_threads,
+      intraOpThreads: resolveIntraOpThreads(c.models.intra_op_threads),
       imgsz: c.models.imgsz,
       confidence: c.models.confidence,
       iouThreshold: c.models.iou_threshold,

@@ -17,3 +17,4 @@ export {
   PAD_VALUE,
   type LetterboxTransform,
 } from './letterbox.js';
+export { resolveIntraOpThreads } from './session-options.js';

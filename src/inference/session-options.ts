@@ -8,7 +8,16 @@
  * time per inference of the demo model and cost a third of the pipeline's frames/s
  * (docs/benchmarks.md).
  */
+import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
+
+/** models.intra_op_threads resolved: 0 means one less than the cores, at least 1. */
+export function resolveIntraOpThreads(
+  requested: number,
+  cores: number = availableParallelism(),
+): number {
+  return requested > 0 ? requested : Math.max(1, cores - 1);
+}
 
 export function sessionOptions(intraOpThreads: number): InferenceSession.SessionOptions {
   return {

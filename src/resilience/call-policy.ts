@@ -106,7 +106,11 @@ export class CockatielCallPolicy implements CallPolicy {
       chain.push(r);
     }
     if (opts.timeoutMs !== undefined) {
-      const t = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
+      // abortOnReturn false: aborting every successful call costs a DOMException per publish.
+      const t = timeout(opts.timeoutMs, {
+        strategy: TimeoutStrategy.Aggressive,
+        abortOnReturn: false,
+      });
       t.onTimeout(() => obs.onTimeout(s));
       chain.push(t);
     }

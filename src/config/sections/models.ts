@@ -33,5 +33,10 @@ export const ModelsSchema = z.object({
   labels_file: nullableString(
     'Class names, one per line (or a JSON array). Default: the model metadata `names`, else class_<id>.',
   ),
-  intra_op_threads: posInt(2, 1, 64, 'ONNX Runtime intra-op threads for the inference worker.'),
+  intra_op_threads: posInt(
+    0,
+    0,
+    64,
+    'ONNX Runtime intra-op threads of the inference worker. 0 (default): one less than the CPU cores, at least 1, so the main thread (decode, letterbox, publish, telemetry) keeps a core; on 2 cores that is 1 (docs/benchmarks.md).',
+  ),
 });
