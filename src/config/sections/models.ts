@@ -37,6 +37,6 @@ export const ModelsSchema = z.object({
     0,
     0,
     64,
-    'ONNX Runtime intra-op threads of the inference worker. 0 (default): one less than the CPU cores, at least 1, so the main thread (decode, letterbox, publish, telemetry) keeps a core; on 2 cores that is 1 (docs/benchmarks.md).',
+    'ONNX Runtime intra-op threads of the inference worker. 0 (default): one less than the CPU cores, at least 1, so the main thread (decode, letterbox, publish, telemetry) keeps a core and its event loop stays responsive. On a 2-core machine a large model (YOLOv8n at 640) runs about 1.7× faster with 2, at the cost of event-loop delay (docs/benchmarks.md).',
   ),
 });

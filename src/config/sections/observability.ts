@@ -82,7 +82,12 @@ export const TelemetrySchema = z.object({
         1_000_000,
         'Spans buffered for export; beyond it spans are dropped and counted.',
       ),
-      max_export_batch_size: posInt(512, 1, 100_000, 'Spans per export request.'),
+      max_export_batch_size: posInt(
+        128,
+        1,
+        100_000,
+        'Spans per export request. Each batch is serialised on the main thread, so small batches keep the event loop responsive.',
+      ),
       scheduled_delay_ms: posInt(1000, 10, 600000, 'Export interval, milliseconds.'),
     })
     .prefault({}),
