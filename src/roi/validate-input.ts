@@ -3,14 +3,9 @@
  * values RangeError, and the message names the parameter and the allowed range.
  */
 import type { Detection } from '../domain/detection.js';
+import { checkBox } from '../domain/validate.js';
 
-export function checkSourceId(sourceId: number): void {
-  if (typeof sourceId !== 'number')
-    throw new TypeError(`sourceId must be a number, got ${typeof sourceId}`);
-  if (!Number.isInteger(sourceId) || sourceId < 0) {
-    throw new RangeError(`sourceId must be an integer >= 0, got ${sourceId}`);
-  }
-}
+export { checkSourceId } from '../domain/validate.js';
 
 export function checkFrameSize(width: number, height: number): void {
   for (const [name, v] of [
@@ -29,19 +24,6 @@ export function checkDetections(detections: readonly Detection[]): void {
   if (!Array.isArray(detections)) throw new TypeError('detections must be an array of Detection');
   detections.forEach((d, i) => {
     const b = (d as Partial<Detection> | null)?.box;
-    if (b === undefined || b === null || typeof b !== 'object') {
-      throw new TypeError(`detections[${i}].box must be an object {x1, y1, x2, y2}`);
-    }
-    for (const k of ['x1', 'y1', 'x2', 'y2'] as const) {
-      if (typeof b[k] !== 'number' || !Number.isFinite(b[k])) {
-        throw new RangeError(
-          `detections[${i}].box.${k} must be a finite number, got ${String(b[k])}`,
-        );
-      }
-    }
-    if (b.x2 < b.x1)
-      throw new RangeError(`detections[${i}].box.x2 (${b.x2}) must be >= box.x1 (${b.x1})`);
-    if (b.y2 < b.y1)
-      throw new RangeError(`detections[${i}].box.y2 (${b.y2}) must be >= box.y1 (${b.y1})`);
+    checkBox(b, `detections[${i}].box`);
   });
 }

@@ -1,26 +1,7 @@
 import type { Frame } from '../domain/frame.js';
+import type { SourceState } from '../domain/source-state.js';
 
-/** Where a source is in its life; the `state` label of adeline_source_state. */
-export type SourceState =
-  | 'connecting'
-  | 'delivering'
-  | 'backpressured'
-  | 'reconnecting'
-  | 'stalled'
-  | 'paused'
-  | 'ended'
-  | 'failed';
-
-export const SOURCE_STATES: readonly SourceState[] = [
-  'connecting',
-  'delivering',
-  'backpressured',
-  'reconnecting',
-  'stalled',
-  'paused',
-  'ended',
-  'failed',
-];
+export { SOURCE_STATES, type SourceState } from '../domain/source-state.js';
 
 export type SourceKind = 'synthetic' | 'file' | 'stream';
 

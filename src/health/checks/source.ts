@@ -5,19 +5,12 @@
  * stalled when its last frame is older than `stallAfterMs()`.
  */
 import type { HealthCheck, HealthStatus } from '../../domain/health.js';
+import type { SourceState } from '../../domain/source-state.js';
 import { requireFunction, requireName, requirePositive } from '../validate.js';
 import type { CheckOutcome } from './types.js';
 
-/** The same states as FrameSource's SourceState (src/source/frame-source.ts). */
-export type SourceHealthState =
-  | 'connecting'
-  | 'delivering'
-  | 'backpressured'
-  | 'reconnecting'
-  | 'stalled'
-  | 'paused'
-  | 'ended'
-  | 'failed';
+/** A source's state (src/domain/source-state.ts). */
+export type SourceHealthState = SourceState;
 
 /** The fields of FrameSource.status() the check reads (a SourceStatus fits). */
 export interface SourceHealthStatus {
