@@ -1,6 +1,6 @@
 /**
  * The composition root: builds every part from the frozen config, starts them in order and stops
- * them in reverse. Start: health server → spool → broker → model → control plane → data plane →
+ * them in reverse. Start: health server → broker → model → control plane → data plane (with its spool) →
  * pipeline → sources → scheduler. Graceful stop (SIGTERM): readiness fails at once, then the reverse:
  * the sources stop, in-flight frames finish, the publish queue drains or spools, `disconnected` is
  * published, the model and broker close, telemetry is flushed — all within shutdown.grace_period.
@@ -149,12 +149,7 @@ export class AdelineService {
     }
     this.lifecycle.add('runtime-gauges', startRuntimeGauges(c.models.local_path));
     const spool = c.spool.enabled ? new DiskSpool(c.spool) : null;
-    if (spool)
-      await this.lifecycle.start(
-        'spool',
-        () => spool.open(),
-        () => spool.close(),
-      );
+    // The data plane owns the spool: it opens it (replaying leftovers) and closes it on stop.
     const target = resolveBrokerUrl(c.mqtt);
     let url: string;
     let protocolVersion: 4 | 5 | undefined;

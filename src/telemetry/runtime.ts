@@ -20,8 +20,6 @@ export interface TelemetryRuntime {
   /** Serves Prometheus text; undefined when telemetry is off. */
   readonly metricsHandler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   exportStats(): { traces: ExportStats; logs: ExportStats };
-  /** Flushes pending spans and logs; never rejects. */
-  forceFlush(): Promise<void>;
   /** Flushes and shuts the SDK down; never rejects (a dead collector is expected). */
   shutdown(): Promise<void>;
 }
@@ -41,7 +39,6 @@ const disabled: TelemetryRuntime = {
   enabled: false,
   metricsHandler: undefined,
   exportStats: () => ({ traces: emptyExportStats(), logs: emptyExportStats() }),
-  forceFlush: async () => {},
   shutdown: async () => {},
 };
 

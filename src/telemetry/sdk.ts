@@ -236,9 +236,6 @@ export function startTelemetry(
     enabled: true,
     metricsHandler: (req, res) => prometheus.getMetricsRequestHandler(req, res),
     exportStats: () => ({ traces: { ...stats.traces }, logs: { ...stats.logs } }),
-    async forceFlush() {
-      // The SDK has no public flush; shutdown() flushes. Until then, batches flush on their timers.
-    },
     async shutdown() {
       if (shut) return;
       shut = true;
