@@ -50,3 +50,23 @@ export function distribution(values: readonly number[], digits = 2): Distributio
     count: values.length,
   };
 }
+
+/** Sample standard deviation (0 for fewer than two values). */
+export function stdev(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const m = mean(values);
+  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
+}
+
+/**
+ * Standard error of 1 − mean(a) ÷ mean(b), in the same unit (a fraction), from the spread of the
+ * runs on each side: how far the figure could move by run-to-run noise alone.
+ */
+export function lossStandardError(a: readonly number[], b: readonly number[]): number {
+  const mb = mean(b);
+  if (mb === 0 || a.length === 0 || b.length === 0) return 0;
+  const ratio = mean(a) / mb;
+  const relA = mean(a) === 0 ? 0 : stdev(a) / Math.sqrt(a.length) / mean(a);
+  const relB = stdev(b) / Math.sqrt(b.length) / mb;
+  return ratio * Math.sqrt(relA ** 2 + relB ** 2);
+}

@@ -29,6 +29,6 @@ export interface RawOutput {
   /** Epoch milliseconds, measured in the worker. */
   workerStartMs: number;
   workerEndMs: number;
-  /** Time the input waited on the main thread for the worker, milliseconds. */
+  /** Time from queueing the input to the worker starting it (behind earlier runs), milliseconds. */
   queueMs: number;
 }

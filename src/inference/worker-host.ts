@@ -1,10 +1,19 @@
 /**
- * The main-thread side of the inference worker: starts it, queues runs FIFO (one in the worker
- * at a time), times runs out, and restarts the worker after a timeout or a crash.
+ * The main-thread side of the inference worker: starts it, queues runs FIFO, times runs out, and
+ * restarts the worker after a timeout or a crash.
  *
+ * - Up to WORKER_DEPTH runs are handed to the worker at once: one runs, the next waits in the
+ *   worker, which starts it the moment the first is done. Without that, the worker would sit idle
+ *   after every run until the main thread got round to its result and sent the next input (a
+ *   letterbox, a frame render or a telemetry export in the way): about a tenth of the demo
+ *   model's throughput (docs/benchmarks.md).
+ * - A run's timeout counts from when it starts in the worker (its dispatch when the worker was
+ *   idle, else the result of the run before it).
  * - A run that times out is rejected with ADELINE_ERR_INFERENCE_TIMEOUT; the worker is terminated
- *   and a new one started; queued runs go to the new worker.
- * - A worker that exits or throws rejects the run in flight and every queued run with
+ *   and a new one started. The run waiting behind it in the worker is lost with it (its input was
+ *   transferred) and rejected with ADELINE_ERR_INFERENCE; runs still queued here go to the new
+ *   worker.
+ * - A worker that exits or throws rejects the runs it holds and every queued run with
  *   ADELINE_ERR_WORKER_CRASHED; a new worker is started.
  * - A new worker that cannot load the model leaves the host failed: each later run tries one
  *   restart before it is rejected.
@@ -26,6 +35,8 @@ const WORKER_URL = new URL(
   import.meta.url,
 );
 const TERMINATE_WAIT_MS = 2000;
+/** Runs held by the worker at once: the running one and the next (see the top of the file). */
+export const WORKER_DEPTH = 2;
 
 export interface RunRequest {
   input: ArrayBuffer;
@@ -50,11 +61,19 @@ export type RunOutcome =
 interface Pending {
   id: number;
   req: RunRequest;
+  /** When it was queued, epoch milliseconds (the worker times its runs on the same clock). */
   enqueuedMs: number;
+  /** When it was handed to the worker (performance.now()); 0 while it is queued here. */
   dispatchedMs: number;
   timer: NodeJS.Timeout | null;
+  /** Running in the worker (as far as the host knows: it is the first of the runs handed over). */
+  started: boolean;
+  /** Settled already (abandoned while it waited in the worker): its result is ignored. */
+  settled: boolean;
   resolve: (o: RunOutcome) => void;
 }
+
+const epochMs = (): number => performance.timeOrigin + performance.now();
 
 type HostState = 'idle' | 'starting' | 'ready' | 'failed' | 'closed';
 
@@ -77,7 +96,8 @@ export class WorkerHost {
   private rejectStart: ((e: Error) => void) | null = null;
   private lastFailure = '';
   private queue: Pending[] = [];
-  private inFlight: Pending | null = null;
+  /** Runs handed to the worker, in order; the first is running. */
+  private dispatched: Pending[] = [];
   private nextId = 1;
 
   constructor(
@@ -148,22 +168,21 @@ export class WorkerHost {
       const pending: Pending = {
         id: this.nextId++,
         req,
-        enqueuedMs: performance.now(),
+        enqueuedMs: epochMs(),
         dispatchedMs: 0,
         timer: null,
-        resolve,
+        started: false,
+        settled: false,
+        resolve: (o) => {
+          if (pending.settled) return;
+          pending.settled = true;
+          resolve(o);
+        },
       };
       this.queue.push(pending);
-      req.signal?.addEventListener(
-        'abort',
-        () => {
-          const i = this.queue.indexOf(pending);
-          if (i < 0) return; // already in the worker: its own timeout or result settles it
-          this.queue.splice(i, 1);
-          resolve({ ok: false, error: abandoned(), input: req.input });
-        },
-        { once: true },
-      );
+      req.signal?.addEventListener('abort', () => this.abandon(pending, abandoned), {
+        once: true,
+      });
       if (this.state === 'failed') this.retryStart();
       else this.pump();
     });
@@ -192,35 +211,59 @@ export class WorkerHost {
     if (w) await terminate(w);
   }
 
+  /**
+   * The caller gave up on a run (policy timeout). Queued here: it leaves the queue with its input.
+   * Waiting in the worker behind another run: settled now without its input (the tensor pool
+   * replaces it), its result ignored. Running: its own result or timeout settles it.
+   */
+  private abandon(p: Pending, error: () => AdelineError): void {
+    const i = this.queue.indexOf(p);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      p.resolve({ ok: false, error: error(), input: p.req.input });
+    } else if (this.dispatched.indexOf(p) > 0) {
+      p.resolve({ ok: false, error: error(), input: null });
+    }
+  }
+
   private pump(): void {
-    if (this.state !== 'ready' || this.inFlight || !this.worker) return;
-    const p = this.queue.shift();
-    if (!p) return;
-    this.inFlight = p;
-    p.dispatchedMs = performance.now();
+    while (this.state === 'ready' && this.worker && this.dispatched.length < WORKER_DEPTH) {
+      const p = this.queue.shift();
+      if (!p) return;
+      this.dispatched.push(p);
+      p.dispatchedMs = performance.now();
+      if (this.dispatched.length === 1) this.begin(p);
+      // Buffers detached meanwhile (sent with a run that died with its worker) are skipped.
+      const recycle = (p.req.recycle ?? []).filter((r) => r.buffer.byteLength > 0);
+      const msg: ToWorker = {
+        type: 'run',
+        id: p.id,
+        input: p.req.input,
+        dims: p.req.dims,
+        fetch: p.req.fetch,
+        recycle,
+      };
+      if (p.req.fault) msg.fault = p.req.fault;
+      this.worker.postMessage(msg, [p.req.input, ...recycle.map((r) => r.buffer)]);
+    }
+  }
+
+  /** Marks the run the worker is running now and starts its timeout. */
+  private begin(p: Pending): void {
+    p.started = true;
     if (p.req.timeoutMs > 0) p.timer = setTimeout(() => this.onTimeout(p), p.req.timeoutMs);
-    // Buffers detached meanwhile (sent with a run that died with its worker) are skipped.
-    const recycle = (p.req.recycle ?? []).filter((r) => r.buffer.byteLength > 0);
-    const msg: ToWorker = {
-      type: 'run',
-      id: p.id,
-      input: p.req.input,
-      dims: p.req.dims,
-      fetch: p.req.fetch,
-      recycle,
-    };
-    if (p.req.fault) msg.fault = p.req.fault;
-    this.worker.postMessage(msg, [p.req.input, ...recycle.map((r) => r.buffer)]);
   }
 
   private onResult(w: Worker, msg: FromWorker): void {
     if (w !== this.worker || (msg.type !== 'result' && msg.type !== 'run-failed')) return;
-    const p = this.inFlight;
+    const p = this.dispatched[0];
     if (!p || p.id !== msg.id) return;
-    this.inFlight = null;
+    this.dispatched.shift();
     if (p.timer) clearTimeout(p.timer);
+    const next = this.dispatched[0];
+    if (next) this.begin(next);
     if (msg.type === 'result')
-      p.resolve({ ok: true, result: msg, queueMs: p.dispatchedMs - p.enqueuedMs });
+      p.resolve({ ok: true, result: msg, queueMs: Math.max(0, msg.startMs - p.enqueuedMs) });
     else {
       const error = new AdelineError(
         'ADELINE_ERR_INFERENCE',
@@ -232,8 +275,8 @@ export class WorkerHost {
   }
 
   private onTimeout(p: Pending): void {
-    if (this.inFlight !== p) return;
-    this.inFlight = null;
+    if (this.dispatched[0] !== p) return;
+    this.dispatched.shift();
     const error = new AdelineError(
       'ADELINE_ERR_INFERENCE_TIMEOUT',
       `inference took longer than ${p.req.timeoutMs} ms on model ${this.modelPath}; the worker is being restarted (raise resilience.inference.timeout_ms if the model is just slow)`,
@@ -258,15 +301,15 @@ export class WorkerHost {
   }
 
   private replace(reason: string): void {
-    const running = this.inFlight;
-    if (running) {
-      this.inFlight = null;
-      if (running.timer) clearTimeout(running.timer);
+    const held = this.dispatched;
+    this.dispatched = [];
+    for (const p of held) {
+      if (p.timer) clearTimeout(p.timer);
       const error = new AdelineError(
         'ADELINE_ERR_INFERENCE',
-        `the inference worker was restarted (${reason}) during this run`,
+        `the inference worker was restarted (${reason}) ${p.started ? 'during this run' : 'before this run started; its input was lost with the worker'}`,
       );
-      running.resolve({ ok: false, error, input: null });
+      p.resolve({ ok: false, error, input: null });
     }
     const old = this.worker;
     this.worker = null;
@@ -310,8 +353,8 @@ export class WorkerHost {
   }
 
   private rejectAll(error: AdelineError): void {
-    const all = this.inFlight ? [this.inFlight, ...this.queue] : [...this.queue];
-    this.inFlight = null;
+    const all = [...this.dispatched, ...this.queue];
+    this.dispatched = [];
     this.queue = [];
     for (const p of all) {
       if (p.timer) clearTimeout(p.timer);

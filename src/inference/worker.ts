@@ -121,7 +121,15 @@ async function run(msg: RunMessage): Promise<void> {
   }
 }
 
+/*
+ * Runs are executed one after another, in the order they arrive. The host sends the next run
+ * while this one is still running (worker-host.ts WORKER_DEPTH), so it waits here and starts the
+ * moment this one has posted its result, without a round trip through the main thread.
+ * `run` never rejects.
+ */
+let runs: Promise<void> = Promise.resolve();
+
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'init') void init(msg.modelPath, msg.intraOpThreads);
-  else void run(msg);
+  else runs = runs.then(() => run(msg));
 });

@@ -7,7 +7,13 @@ import { hostname } from 'node:os';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleAll,
+} from 'cockatiel';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import {
   BatchLogRecordProcessor,
@@ -30,9 +36,22 @@ import {
   type ExportStats,
   type TelemetryRuntime,
 } from './runtime.js';
+import { setLightSpanSink } from './light-span.js';
+import type * as LoggerModule from './logger.js';
+import type * as MetricsModule from './metrics.js';
 import { VERSION } from './version.js';
 
 type Signal = 'traces' | 'logs';
+
+/*
+ * metrics.js and logger.js are imported lazily, once: this module is loaded by bootstrap.ts
+ * before the application, and instruments must be created after the SDK is registered. A
+ * dynamic import() per export would go through the module loader every time.
+ */
+let metricsModule: Promise<typeof MetricsModule> | null = null;
+let loggerModule: Promise<typeof LoggerModule> | null = null;
+const metricsLater = () => (metricsModule ??= import('./metrics.js'));
+const loggerLater = () => (loggerModule ??= import('./logger.js'));
 const stats: Record<Signal, ExportStats> = { traces: emptyExportStats(), logs: emptyExportStats() };
 
 /**
@@ -46,12 +65,12 @@ async function noteExport(
   error?: string,
 ): Promise<void> {
   const s = stats[signal];
-  const { addMetric } = await import('./metrics.js');
+  const { addMetric } = await metricsLater();
   if (outcome === 'ok') {
     s.lastSuccessMs = Date.now();
     if (s.failing) {
       s.failing = false;
-      const { getLogger, logEvent } = await import('./logger.js');
+      const { getLogger, logEvent } = await loggerLater();
       logEvent(
         getLogger('telemetry'),
         'telemetry_export_recovered',
@@ -70,7 +89,7 @@ async function noteExport(
   addMetric('telemetryExportFailures', 1, { signal });
   if (!s.failing) {
     s.failing = true;
-    const { getLogger, logEvent } = await import('./logger.js');
+    const { getLogger, logEvent } = await loggerLater();
     logEvent(
       getLogger('telemetry'),
       'telemetry_export_failed',
@@ -96,6 +115,13 @@ function guardedExport<T>(
     halfOpenAfter: EXPORT_RETRY_MS,
     breaker: new ConsecutiveBreaker(1),
   });
+  // While the breaker is open, batches are dropped before cockatiel is asked: asking would build
+  // a BrokenCircuitError (with its stack) per batch. The SDK gets one shared error instead.
+  let trialAt = 0;
+  breaker.onBreak(() => (trialAt = Date.now() + EXPORT_RETRY_MS));
+  const skippedError = new Error(
+    `${signal} export skipped: the collector failed, next try within ${EXPORT_RETRY_MS / 1000} s`,
+  );
   const attempt = (items: T[]) =>
     new Promise<void>((resolve, reject) =>
       inner.export(items, (r) =>
@@ -105,6 +131,11 @@ function guardedExport<T>(
       ),
     );
   return (items: T[], cb: (r: ExportResult) => void): void => {
+    if (breaker.state === CircuitState.Open && Date.now() < trialAt) {
+      void noteExport(signal, 'skipped', items.length).catch(() => {});
+      cb({ code: ExportResultCode.FAILED, error: skippedError });
+      return;
+    }
     breaker
       .execute(() => attempt(items))
       .then(
@@ -150,7 +181,7 @@ function dropCountingDiag(): DiagLogger {
     if (!m) return;
     const signal: Signal = m[2] === 'spans' ? 'traces' : 'logs';
     stats[signal].dropped += Number(m[1]);
-    void import('./metrics.js').then(({ addMetric }) =>
+    void metricsLater().then(({ addMetric }) =>
       addMetric('telemetryDropped', Number(m[1]), { signal }),
     );
   };
@@ -188,6 +219,15 @@ export function startTelemetry(
   );
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const serviceName = env.OTEL_SERVICE_NAME ?? cfg.service_name;
+  const spanProcessor = cfg.traces.enabled
+    ? new BatchSpanProcessor({
+        exporter: traceExporter,
+        maxQueueSize: cfg.traces.max_queue_size,
+        maxExportBatchSize: Math.min(cfg.traces.max_export_batch_size, cfg.traces.max_queue_size),
+        scheduledDelayMillis: cfg.traces.scheduled_delay_ms,
+        exportTimeoutMillis: cfg.otlp.timeout_ms,
+      })
+    : null;
   const sdk = new NodeSDK({
     serviceName,
     resource: resourceFromAttributes({
@@ -197,20 +237,7 @@ export function startTelemetry(
         env.ADELINE_INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       'deployment.environment.name': cfg.environment,
     }),
-    spanProcessors: cfg.traces.enabled
-      ? [
-          new BatchSpanProcessor({
-            exporter: traceExporter,
-            maxQueueSize: cfg.traces.max_queue_size,
-            maxExportBatchSize: Math.min(
-              cfg.traces.max_export_batch_size,
-              cfg.traces.max_queue_size,
-            ),
-            scheduledDelayMillis: cfg.traces.scheduled_delay_ms,
-            exportTimeoutMillis: cfg.otlp.timeout_ms,
-          }),
-        ]
-      : [],
+    spanProcessors: spanProcessor ? [spanProcessor] : [],
     logRecordProcessors: cfg.logs.export
       ? [
           new BatchLogRecordProcessor({
@@ -229,6 +256,10 @@ export function startTelemetry(
     ],
   });
   sdk.start();
+  // Stage spans of a frame skip the SDK's span machinery and go straight to this processor, the
+  // provider's only one (light-span.ts explains why).
+  if (spanProcessor)
+    setLightSpanSink({ onEnd: (span) => spanProcessor.onEnd(span as unknown as ReadableSpan) });
   const host = cfg.metrics.host ? new HostMetrics({ name: 'adeline-host' }) : undefined;
   host?.start();
   let shut = false;
@@ -239,6 +270,7 @@ export function startTelemetry(
     async shutdown() {
       if (shut) return;
       shut = true;
+      setLightSpanSink(null);
       try {
         await sdk.shutdown(); // rejects when the final export fails (no collector): expected
       } catch {

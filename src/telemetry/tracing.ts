@@ -4,20 +4,34 @@
 import {
   context,
   trace,
+  ProxyTracerProvider,
   SpanStatusCode,
   type Attributes,
   type Context,
   type Link,
   type Span,
+  type SpanKind,
   type TimeInput,
+  type Tracer,
+  type TracerProvider,
 } from '@opentelemetry/api';
+import { startLightSpan } from './light-span.js';
 import { ATTRS } from './schema.js';
 import { VERSION } from './version.js';
 import { describeError, errorTypeOfUnknown } from '../domain/errors.js';
 
-/** The tracer, looked up per use so that a provider registered later (tests) is honoured. */
-export function tracer() {
-  return trace.getTracer('adeline', VERSION);
+let cached: { provider: TracerProvider; tracer: Tracer } | null = null;
+
+/**
+ * The tracer of the provider registered now. Cached per provider (looking it up costs a string
+ * key and a map lookup per span), and looked up again when another provider is registered (tests).
+ */
+export function tracer(): Tracer {
+  const global = trace.getTracerProvider();
+  const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
+  if (cached?.provider !== provider)
+    cached = { provider, tracer: provider.getTracer('adeline', VERSION) };
+  return cached.tracer;
 }
 
 export interface StartSpanOptions {
@@ -26,14 +40,29 @@ export interface StartSpanOptions {
   parent?: Context;
   root?: boolean;
   links?: Link[];
+  kind?: SpanKind;
 }
 
-/** Starts a span (not made active). `parent` defaults to the active context. */
+/**
+ * Starts a span (not made active). `parent` defaults to the active context. A child of a local
+ * recording span is a light span (light-span.ts); roots and spans with links go through the SDK.
+ */
 export function startSpan(name: string, opts: StartSpanOptions = {}): Span {
+  const parent = opts.parent ?? context.active();
+  if (!opts.root && !opts.links) {
+    const light = startLightSpan(name, parent, opts.startTime, opts.attributes, opts.kind);
+    if (light) return light;
+  }
   return tracer().startSpan(
     name,
-    { attributes: opts.attributes, startTime: opts.startTime, root: opts.root, links: opts.links },
-    opts.parent ?? context.active(),
+    {
+      attributes: opts.attributes,
+      startTime: opts.startTime,
+      root: opts.root,
+      links: opts.links,
+      kind: opts.kind,
+    },
+    parent,
   );
 }
 

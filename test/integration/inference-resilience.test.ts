@@ -77,21 +77,45 @@ describe('InferenceEngine worker failures', function () {
     all.forEach((i) => engine.release(i));
   });
 
-  it('times out a hung run, restarts the worker, and serves the queued run on the new one', async () => {
+  it('times out a hung run, restarts the worker, fails the run waiting in it, and serves the queued run on the new one', async () => {
     engine.setFault({ kind: 'hang', count: 1 });
     const hung = engine.infer(engine.prepare(frame, 64, 64, null), { timeoutMs: 300 });
+    // Handed to the worker behind the hung run (two runs are in the worker at once): lost with it.
+    const behind = engine.infer(engine.prepare(frame, 64, 64, null), { timeoutMs: 5000 });
+    // Still queued on the main thread: goes to the new worker.
     const queued = engine.infer(engine.prepare(frame, 64, 64, null), { timeoutMs: 5000 });
-    const [, raw] = await Promise.all([
+    const [, , raw] = await Promise.all([
       assert.rejects(
         hung,
         (e: unknown) =>
           isAdelineError(e, 'ADELINE_ERR_INFERENCE_TIMEOUT') &&
           /longer than 300 ms/.test(e.message),
       ),
+      assert.rejects(
+        behind,
+        (e: unknown) =>
+          isAdelineError(e, 'ADELINE_ERR_INFERENCE') && /before this run started/.test(e.message),
+      ),
       queued,
     ]);
     assert.deepEqual(raw.dims, [1, 6, 84]);
     assert.equal(engine.workerRestarts, 1);
+    // The two inputs lost with the worker were replaced: the whole pool is usable.
+    const all = [0, 1, 2].map(() => engine.prepare(frame, 64, 64, null));
+    all.forEach((i) => engine.release(i));
+  });
+
+  it('hands the next run to the worker before the main thread has seen the last result', async () => {
+    await detectsOne(); // warm
+    const a = engine.infer(engine.prepare(frame, 64, 64, null));
+    const b = engine.infer(engine.prepare(frame, 64, 64, null));
+    // Keep the main thread busy: a worker that waited for it to send the next input would idle.
+    const busyUntil = performance.now() + 150;
+    while (performance.now() < busyUntil);
+    const [ra, rb] = await Promise.all([a, b]);
+    const gap = rb.workerStartMs - ra.workerEndMs;
+    assert.ok(gap >= 0, `runs in order (gap ${gap} ms)`);
+    assert.ok(gap < 50, `the second run started ${gap.toFixed(1)} ms after the first ended`);
   });
 
   it('uses the default inferTimeoutMs when infer() sets none', async () => {

@@ -8,6 +8,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
   TracerProvider,
+  type ReadableSpan,
 } from '@opentelemetry/sdk-trace';
 import type { Detection } from '../../src/domain/detection.js';
 import type { Frame } from '../../src/domain/frame.js';
@@ -17,10 +18,12 @@ import { AdelineError } from '../../src/domain/errors.js';
 import { FrameProcessor } from '../../src/pipeline/frame-processor.js';
 import type { DetectorPort, PublisherPort } from '../../src/pipeline/ports.js';
 import { RunStats } from '../../src/pipeline/run-stats.js';
+import { LightSpan, setLightSpanSink } from '../../src/telemetry/light-span.js';
 import { ATTRS, SPANS, STAGES } from '../../src/telemetry/schema.js';
 
 const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const spanProcessor = new SimpleSpanProcessor({ exporter });
+const provider = new TracerProvider({ spanProcessors: [spanProcessor] });
 
 interface Prepared {
   transform: null;
@@ -90,7 +93,17 @@ describe('frame processor', () => {
   after(() => trace.disable());
   beforeEach(() => exporter.reset());
 
-  it('makes one adeline.frame root span per frame with the stage spans in order', async () => {
+  for (const light of [false, true])
+    it(`makes one adeline.frame root span per frame with the stage spans in order (${light ? 'light' : 'SDK'} stage spans)`, async () => {
+      setLightSpanSink(light ? { onEnd: (s) => spanProcessor.onEnd(s as ReadableSpan) } : null);
+      try {
+        await oneFrameTrace(light);
+      } finally {
+        setLightSpanSink(null);
+      }
+    });
+
+  async function oneFrameTrace(light: boolean): Promise<void> {
     const results: FrameResult[] = [];
     const stats = new RunStats(100);
     const p = new FrameProcessor({
@@ -111,6 +124,11 @@ describe('frame processor', () => {
     assert.equal(root.attributes[ATTRS.sourceId.name], 3);
     assert.equal(root.attributes[ATTRS.detectionCount.name], 1);
     const children = spans.filter((s) => s.parentSpanContext?.spanId === root.spanContext().spanId);
+    assert.ok(root instanceof LightSpan === false, 'the root is made by the SDK');
+    assert.ok(
+      children.every((c) => c instanceof LightSpan === light),
+      `stage spans are ${light ? 'light' : 'SDK'} spans`,
+    );
     const byStart = [...children].sort(
       (a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1],
     );
@@ -123,7 +141,7 @@ describe('frame processor', () => {
     assert.equal(results[0]?.detections[0]?.className, 'person');
     assert.ok(released.n >= 1, 'frame buffer released');
     assert.equal(stats.processed, 1);
-  });
+  }
 
   it('records a failing inference as ERROR spans, discards nothing it inferred and reports failed', async () => {
     const d = detector(new AdelineError('ADELINE_ERR_INFERENCE', 'boom'));
