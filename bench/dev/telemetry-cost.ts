@@ -1,11 +1,20 @@
 /**
- * Development micro-benchmark: main-thread CPU per frame that telemetry adds to the frame path.
- * Runs the real FrameProcessor with instant fake stages (so nearly everything measured is
- * telemetry) plus the per-frame records of the other modules (source, policies, data plane),
- * with the SDK started exactly as the service starts it, exporting to a sink in another process.
- * `node --import tsx bench/dev/telemetry-cost.ts <off|live|dead> [frames]`
+ * Micro-benchmark: the CPU that telemetry adds to one frame, in microseconds (`npm run
+ * bench:telemetry`). Runs the real FrameProcessor with instant fake stages (so nearly everything
+ * measured is telemetry) plus the per-frame records of the other modules (source, policies, data
+ * plane), with the SDK started exactly as the service starts it, exporting to a sink in another
+ * process ('live'), to a closed port ('dead'), or not started ('off').
+ *
+ * Without arguments: each mode 3 times, alternated, each in its own process, from dist/; prints
+ * the median µs per frame of each and the difference to 'off'. CPU time per frame hardly depends
+ * on other load, unlike frames/s, so this resolves a few microseconds where the service-level
+ * throughput comparison (bench/scenarios/throughput.ts) cannot.
+ *
+ * One run: `node --import tsx bench/dev/telemetry-cost.ts <off|live|dead> [frames] [key=value…]`
+ * (config overrides, e.g. telemetry.traces.max_export_batch_size=128); FROM_DIST=1 for dist/.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Detection } from '../../src/domain/detection.js';
 import type { Frame } from '../../src/domain/frame.js';
 import type * as LoadM from '../../src/config/load.js';
@@ -15,6 +24,31 @@ import type * as StatsM from '../../src/pipeline/run-stats.js';
 import type * as MetricsM from '../../src/telemetry/metrics.js';
 import type * as LoggerM from '../../src/telemetry/logger.js';
 import type * as SdkM from '../../src/telemetry/sdk.js';
+
+if (process.argv.length <= 2) {
+  const self = fileURLToPath(import.meta.url);
+  const runs: Record<string, number[]> = { off: [], dead: [], live: [] };
+  for (let round = 0; round < 3; round++) {
+    for (const mode of round % 2 ? ['live', 'dead', 'off'] : ['off', 'dead', 'live']) {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', self, mode, '20000'], {
+        env: { ...process.env, FROM_DIST: '1' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const us = Number(/([\d.]+) µs CPU per frame/.exec(out)?.[1]);
+      runs[mode]!.push(us);
+      process.stderr.write(`  ${mode}: ${us} µs\n`);
+    }
+  }
+  const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+  const off = med(runs.off!);
+  for (const [mode, v] of Object.entries(runs))
+    console.log(
+      `${mode.padEnd(4)} ${med(v).toFixed(1).padStart(6)} µs CPU per frame (median of ${v.join(', ')})` +
+        (mode === 'off' ? '' : `; telemetry adds ${(med(v) - off).toFixed(1)} µs`),
+    );
+  process.exit(0);
+}
 
 // FROM_DIST=1 runs the compiled dist/ (as the service runs), else the sources through tsx.
 const base = process.env.FROM_DIST ? '../../dist' : '../../src';

@@ -105,7 +105,8 @@ export const ATTRS = {
   inferenceQueueMs: {
     name: 'adeline.inference.queue_ms',
     type: 'double',
-    description: 'Time from the input being queued for inference to the worker starting it (waiting behind earlier runs), milliseconds.',
+    description:
+      'Time from the input being queued for inference to the worker starting it (waiting behind earlier runs), milliseconds.',
   },
   command: { name: 'adeline.command.name', type: 'string', description: 'Control command name.' },
   commandOutcome: { name: 'adeline.command.outcome', type: 'string', description: 'ok or error.' },
