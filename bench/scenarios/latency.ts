@@ -73,6 +73,8 @@ async function measureModel(ctx: BenchContext, model: BenchModel): Promise<Model
       'synthetic.fps': FPS,
       'pipeline.max_fps': 0,
       'models.intra_op_threads': INTRA_OP_THREADS,
+      // The sink reads the stage durations from the exported traces, which it parses as JSON.
+      'telemetry.otlp.protocol': 'http/json',
     },
   });
   try {

@@ -117,6 +117,11 @@ export const LOG_EVENTS = {
     description: 'An OTLP export failed (logged once until an export succeeds).',
   },
   telemetry_export_recovered: { level: 'info', description: 'OTLP export works again.' },
+  telemetry_protocol_unsupported: {
+    level: 'warn',
+    description:
+      'An OTEL_EXPORTER_OTLP_*PROTOCOL variable names a protocol other than http/protobuf or http/json; the configured telemetry.otlp.protocol is used.',
+  },
   run_summary: { level: 'info', description: 'End-of-run summary of adeline run.' },
 } as const;
 

@@ -20,8 +20,10 @@ import {
   type LogRecordExporter,
   type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPTraceExporter as OTLPTraceExporterJson } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPTraceExporterProto } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as OTLPLogExporterProto } from '@opentelemetry/exporter-logs-otlp-proto';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
@@ -37,6 +39,7 @@ import {
   type TelemetryRuntime,
 } from './runtime.js';
 import { setLightSpanSink } from './light-span.js';
+import { resolveOtlpProtocol, type ProtocolChoice } from './otlp-protocol.js';
 import type * as LoggerModule from './logger.js';
 import type * as MetricsModule from './metrics.js';
 import { VERSION } from './version.js';
@@ -189,6 +192,25 @@ function dropCountingDiag(): DiagLogger {
   return { error: noop, warn: onWarn, info: noop, debug: noop, verbose: noop };
 }
 
+/** Logs (once per variable) an OTEL_EXPORTER_OTLP_*PROTOCOL value that is not supported. */
+function reportUnsupported(choice: ProtocolChoice): void {
+  const u = choice.unsupported;
+  if (!u || reportedProtocols.has(u.variable)) return;
+  reportedProtocols.add(u.variable);
+  void loggerLater()
+    .then(({ getLogger, logEvent }) =>
+      logEvent(
+        getLogger('telemetry'),
+        'telemetry_protocol_unsupported',
+        `${u.variable}=${u.value} is not supported: use http/protobuf or http/json; exporting with ${choice.protocol}`,
+        { variable: u.variable, value: u.value, protocol: choice.protocol },
+      ),
+    )
+    .catch(() => {});
+}
+
+const reportedProtocols = new Set<string>();
+
 function endpointFor(
   cfg: AdelineConfig['telemetry'],
   env: NodeJS.ProcessEnv,
@@ -211,12 +233,21 @@ export function startTelemetry(
   diag.setLogger(dropCountingDiag(), DiagLogLevel.WARN);
   const headers = Object.keys(cfg.otlp.headers).length > 0 ? { ...cfg.otlp.headers } : undefined;
   const common = { timeoutMillis: cfg.otlp.timeout_ms, headers };
+  const traces = resolveOtlpProtocol(cfg.otlp.protocol, env, 'traces');
+  const logs = resolveOtlpProtocol(cfg.otlp.protocol, env, 'logs');
+  const traceOptions = { ...common, url: endpointFor(cfg, env, 'traces') };
+  const logOptions = { ...common, url: endpointFor(cfg, env, 'logs') };
   const traceExporter = countingSpanExporter(
-    new OTLPTraceExporter({ ...common, url: endpointFor(cfg, env, 'traces') }),
+    traces.protocol === 'http/json'
+      ? new OTLPTraceExporterJson(traceOptions)
+      : new OTLPTraceExporterProto(traceOptions),
   );
   const logExporter = countingLogExporter(
-    new OTLPLogExporter({ ...common, url: endpointFor(cfg, env, 'logs') }),
+    logs.protocol === 'http/json'
+      ? new OTLPLogExporterJson(logOptions)
+      : new OTLPLogExporterProto(logOptions),
   );
+  for (const choice of [traces, logs]) if (choice.unsupported) reportUnsupported(choice);
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const serviceName = env.OTEL_SERVICE_NAME ?? cfg.service_name;
   const spanProcessor = cfg.traces.enabled

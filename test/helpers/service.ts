@@ -35,7 +35,10 @@ export interface ServiceRunOptions {
   /** --set overrides, applied after the test defaults. */
   set?: Record<string, string | number | boolean>;
   env?: NodeJS.ProcessEnv;
-  /** OTLP endpoint; default a closed port (export fails quietly). */
+  /**
+   * OTLP endpoint; default a closed port (export fails quietly). Given one, the service exports
+   * http/json, which the capture server (otlp-sink.ts) parses, unless `set` says otherwise.
+   */
   otlpEndpoint?: string;
   /** Broker URL; default the embedded broker on a free port. */
   brokerUrl?: string;
@@ -49,6 +52,7 @@ export function startService(opts: ServiceRunOptions = {}): ServiceRun {
     'mqtt.embedded.port': 0,
     'spool.dir': spoolDir,
     'telemetry.otlp.endpoint': opts.otlpEndpoint ?? 'http://127.0.0.1:9',
+    ...(opts.otlpEndpoint ? { 'telemetry.otlp.protocol': 'http/json' } : {}),
     'telemetry.otlp.timeout_ms': 500,
     'telemetry.traces.scheduled_delay_ms': 100,
     'telemetry.metrics.host': false,

@@ -83,7 +83,7 @@ describe('light spans', () => {
   it('serialise to the same OTLP span as an SDK span from the same input, apart from the span id', () => {
     const { root, ctx } = rootCtx();
     const t0 = Date.now() - 10;
-    const viaSdk = startSpan('adeline.stage.roi', {
+    const viaSdk = startSpan('adeline.roi', {
       parent: ctx,
       startTime: t0,
       attributes: { 'adeline.source.id': 3 },
@@ -91,7 +91,7 @@ describe('light spans', () => {
     assert.ok(!(viaSdk instanceof LightSpan), 'no sink: the SDK makes the span');
     exercise(viaSdk, t0);
     setLightSpanSink(sink);
-    const light = startSpan('adeline.stage.roi', {
+    const light = startSpan('adeline.roi', {
       parent: ctx,
       startTime: t0,
       attributes: { 'adeline.source.id': 3 },
@@ -99,7 +99,7 @@ describe('light spans', () => {
     assert.ok(light instanceof LightSpan, 'with a sink and an SDK parent: a light span');
     exercise(light, t0);
     root.end();
-    const [a, b] = exporter.getFinishedSpans().filter((s) => s.name === 'adeline.stage.roi');
+    const [a, b] = exporter.getFinishedSpans().filter((s) => s.name === 'adeline.roi');
     assert.ok(a && b, 'both spans reached the processor');
     const x = otlp(a);
     const y = otlp(b);

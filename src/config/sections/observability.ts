@@ -71,6 +71,12 @@ export const TelemetrySchema = z.object({
         60000,
         'Export timeout, milliseconds. Short, so a dead collector costs little.',
       ),
+      protocol: z
+        .enum(['http/protobuf', 'http/json'])
+        .default('http/protobuf')
+        .describe(
+          'OTLP/HTTP encoding of traces and logs. http/protobuf (the OTLP default) sends a third of the bytes of http/json. OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL and OTEL_EXPORTER_OTLP_LOGS_PROTOCOL override; grpc is not supported (a warning, then this value).',
+        ),
     })
     .prefault({}),
   traces: z
