@@ -36,6 +36,7 @@ import { createRoiStrategy } from '../roi/index.js';
 import { createStabilizer } from '../stabilization/index.js';
 import {
   InferenceEngine,
+  precheckModelFile,
   resolveIntraOpThreads,
   type PreparedInput,
   type RawOutput,
@@ -122,6 +123,9 @@ export class AdelineService {
 
   private async startParts(): Promise<void> {
     const c = this.config;
+    // A missing or broken model fails at once, before servers and the broker start (loading the
+    // model, later, repeats these checks and does the slow part).
+    await precheckModelFile(c.models.local_path);
     createAllInstruments();
     if (this.opts.handleSignals !== false)
       this.lifecycle.add('signals', installSignalHandlers(this, c.shutdown.grace_period * 1000));

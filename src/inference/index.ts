@@ -7,6 +7,7 @@ export {
   type FaultSpec,
 } from './engine.js';
 export type { ModelInfo, OutputInfo } from './model-info.js';
+export { precheckModelFile } from './model-info.js';
 export { formatModelInfo } from './model-info-format.js';
 export { inspectModelFile, type InspectOptions } from './inspect.js';
 export { LAYOUT_OPTIONS, type Layout, type LayoutOption } from './layout.js';

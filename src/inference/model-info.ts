@@ -173,3 +173,12 @@ export function planInput(path: string, inputs: readonly ValueInfo[], imgsz: num
 export function modelName(path: string): string {
   return basename(path);
 }
+
+/**
+ * The cheap checks of a model file (exists, readable, an ONNX header), for callers that want a
+ * bad path to fail before they start anything else; loading does them again.
+ */
+export async function precheckModelFile(path: string): Promise<void> {
+  await checkModelFile(path);
+  await readModelHeader(path);
+}

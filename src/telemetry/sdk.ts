@@ -29,8 +29,6 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { HostMetrics } from '@opentelemetry/host-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { configArgsFromArgv } from '../config/argv.js';
-import { loadConfig } from '../config/load.js';
 import type { AdelineConfig } from '../config/schema.js';
 import {
   emptyExportStats,
@@ -311,20 +309,4 @@ export function startTelemetry(
   };
   setTelemetryRuntime(runtime);
   return runtime;
-}
-
-/** Called by bootstrap.ts: starts the SDK for `adeline run` unless telemetry is off. */
-export async function maybeStartTelemetry(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const command = argv.find((a) => !a.startsWith('-'));
-  if (command !== 'run' || argv.includes('--help') || argv.includes('-h')) return;
-  if ((env.OTEL_SDK_DISABLED ?? '').toLowerCase() === 'true') return;
-  let config: AdelineConfig;
-  try {
-    const args = configArgsFromArgv(argv);
-    config = loadConfig({ file: args.file, env, overrides: args.overrides }).config;
-  } catch {
-    return; // the CLI reports configuration errors itself
-  }
-  if (!config.telemetry.enabled) return;
-  startTelemetry(config, env);
 }
