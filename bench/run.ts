@@ -8,14 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configureLogger } from '../src/telemetry/logger.js';
-import { REPO_ROOT, freePort, startMosquitto, tempDir } from '../test/helpers/processes.js';
+import { REPO_ROOT, tempDir } from '../test/helpers/processes.js';
 import type { BenchContext } from './lib/context.js';
 import { writeDocs } from './lib/docs.js';
 import { LOAD_WARN, loadAverage, machineInfo } from './lib/machine.js';
-import { MessageCounter } from './lib/message-counter.js';
+import { startInfra } from './lib/infra.js';
 import { demoModel, soakModel, yolov8nModel, type BenchModel } from './lib/models.js';
 import { ON_DEMAND, SCENARIOS, USAGE, parseOptions } from './lib/options.js';
-import { CountingOtlpSink } from './lib/otlp-sink.js';
 import { header, markdownTable, textTable } from './lib/report.js';
 import type { Goal, Results, ScenarioResult } from './lib/results.js';
 import { round } from './lib/stats.js';
@@ -80,18 +79,14 @@ const modelDir = tempDir('adeline-bench-models-');
 const models: BenchModel[] = [...(demo ? [demo] : []), yolov8nModel(modelDir)];
 const soakM = soakModel(modelDir);
 
-const mosquitto = await startMosquitto();
-const brokerUrl = `mqtt://127.0.0.1:${mosquitto.port}`;
-const sink = new CountingOtlpSink();
-await sink.start();
-const counter = new MessageCounter(brokerUrl);
-await counter.start();
+const infra = await startInfra();
+const { brokerUrl, sink } = infra;
 const ctx: BenchContext = {
   opts,
   brokerUrl,
   sink,
-  deadEndpoint: `http://127.0.0.1:${await freePort()}`,
-  counter,
+  deadEndpoint: infra.deadEndpoint,
+  counter: infra.counter,
   models,
   soakModel: soakM,
   profileDir: tempDir('adeline-bench-prof-'),
@@ -123,9 +118,7 @@ try {
     }
   }
 } finally {
-  await counter.stop();
-  await sink.stop();
-  await mosquitto.stop();
+  await infra.stop();
   if (opts.profile || opts.only.includes('profile')) log(`profiles kept in ${ctx.profileDir}`);
   else rmSync(workDir, { recursive: true, force: true });
 }

@@ -7,13 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configureLogger } from '../../src/telemetry/logger.js';
-import { freePort, startMosquitto } from '../../test/helpers/processes.js';
 import type { BenchContext } from '../lib/context.js';
 import { summariseDir } from '../lib/cpu-profile.js';
 import { measureRun } from '../lib/measure.js';
-import { MessageCounter } from '../lib/message-counter.js';
+import { startInfra } from '../lib/infra.js';
 import { demoModel } from '../lib/models.js';
-import { CountingOtlpSink } from '../lib/otlp-sink.js';
 import type { TelemetryMode } from '../lib/service.js';
 
 const args = process.argv.slice(2);
@@ -30,18 +28,14 @@ process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'adeline-ab-'));
 configureLogger({ level: 'warn', pretty: 'never', destination: process.stderr });
 const demo = await demoModel();
 if (!demo) throw new Error('no demo model');
-const mosquitto = await startMosquitto();
-const sink = new CountingOtlpSink();
-await sink.start();
-const brokerUrl = `mqtt://127.0.0.1:${mosquitto.port}`;
-const counter = new MessageCounter(brokerUrl);
-await counter.start();
+const infra = await startInfra();
+const { sink, brokerUrl } = infra;
 const ctx = {
   opts: { quick: false, only: [], writeDocs: false, profile: false },
   brokerUrl,
   sink,
-  deadEndpoint: `http://127.0.0.1:${await freePort()}`,
-  counter,
+  deadEndpoint: infra.deadEndpoint,
+  counter: infra.counter,
   models: [demo],
   soakModel: demo,
   profileDir: '',
@@ -78,9 +72,7 @@ try {
     }
   }
 } finally {
-  await counter.stop();
-  await sink.stop();
-  await mosquitto.stop();
+  await infra.stop();
 }
 for (const [mode, v] of Object.entries(by))
   console.log(

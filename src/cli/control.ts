@@ -33,6 +33,43 @@ export function usageError(io: CliIo, problem: string, help: string): number {
   return 2;
 }
 
+type ToolOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type ToolArgs = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+/**
+ * Parses the options the MQTT tools share (--broker, -c/--config, --timeout, --verbose, -h/--help)
+ * and `extra`. Answers --help and malformed options itself: then it returns the exit status.
+ */
+export function parseToolArgs(
+  args: string[],
+  extra: ToolOptions,
+  help: string,
+  io: CliIo,
+): ToolArgs | number {
+  let parsed: ToolArgs;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        broker: { type: 'string' },
+        config: { type: 'string', short: 'c' },
+        timeout: { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        ...extra,
+      },
+    }) as ToolArgs;
+  } catch (err) {
+    return usageError(io, (err as Error).message, help);
+  }
+  if (parsed.values.help) {
+    io.out(help);
+    return 0;
+  }
+  return parsed;
+}
+
 /** The tools print their own lines; the service's log lines go to stderr only with --verbose. */
 export function quietLogs(verbose: boolean): void {
   configureLogger({
@@ -82,29 +119,14 @@ Exit status: 0 the command succeeded, 1 the service replied with an error, 2 no 
 no broker, or a usage error. Credentials: MQTT_USERNAME / MQTT_PASSWORD or the config.`;
 
 export async function runControlCommand(args: string[], io: CliIo = consoleIo): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        broker: { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        level: { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    return usageError(io, (err as Error).message, HELP);
-  }
-  if (values.help) {
-    io.out(HELP);
-    return 0;
-  }
+  const parsed = parseToolArgs(
+    args,
+    { level: { type: 'string' }, json: { type: 'boolean' } },
+    HELP,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const command = positionals[0]?.trim().toLowerCase();
   if (command === undefined || positionals.length > 1) {
     return usageError(

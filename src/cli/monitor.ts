@@ -2,11 +2,11 @@
  * `adeline monitor data|status|all`: prints detection, metrics, status and availability messages
  * as readable lines (or the raw JSON with --json), and per-class totals on exit (SIGINT or --count).
  */
-import { parseArgs } from 'node:util';
 import { ToolClient } from '../planes/tool-client.js';
 import {
   brokerForCli,
   consoleIo,
+  parseToolArgs,
   printErrorTo,
   quietLogs,
   usageError,
@@ -41,29 +41,14 @@ export async function runMonitor(
   io: CliIo = consoleIo,
   signal?: AbortSignal,
 ): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        broker: { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        json: { type: 'boolean' },
-        count: { type: 'string' },
-        timeout: { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    return usageError(io, (err as Error).message, HELP);
-  }
-  if (values.help) {
-    io.out(HELP);
-    return 0;
-  }
+  const parsed = parseToolArgs(
+    args,
+    { json: { type: 'boolean' }, count: { type: 'string' } },
+    HELP,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const what = positionals[0] ?? 'all';
   if (!['data', 'status', 'all'].includes(what) || positionals.length > 1) {
     return usageError(io, `monitor data, status or all, not "${positionals.join(' ')}"`, HELP);

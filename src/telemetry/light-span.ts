@@ -36,6 +36,7 @@ import {
   type SpanStatus,
   type TimeInput,
 } from '@opentelemetry/api';
+import { hrTime, hrTimeDuration, timeInputToHrTime } from '@opentelemetry/core';
 
 /** The SDK's TimedEvent, structurally. */
 interface LightEvent {
@@ -101,22 +102,9 @@ function spanId(): string {
   return id === '0000000000000000' ? spanId() : id; // all zeros is an invalid span id
 }
 
-/** performance.timeOrigin, read once (it is a getter into the runtime, and constant). */
-const TIME_ORIGIN = performance.timeOrigin;
-
-/** Epoch milliseconds → HrTime, as @opentelemetry/core's millisToHrTime. */
-function hr(ms: number): HrTime {
-  return [Math.trunc(ms / 1000), Math.round((ms % 1000) * 1e6)];
-}
-
+/** A time as the SDK reads it (a number below the time origin is a performance.now() reading). */
 function toHr(t: TimeInput | undefined): HrTime {
-  if (t === undefined) return hr(TIME_ORIGIN + performance.now());
-  if (typeof t === 'number') {
-    // Like the SDK: a number below the time origin is a performance.now() reading.
-    return hr(t < TIME_ORIGIN ? TIME_ORIGIN + t : t);
-  }
-  if (t instanceof Date) return hr(t.getTime());
-  return t;
+  return t === undefined ? hrTime() : timeInputToHrTime(t);
 }
 
 function isValue(v: unknown): v is AttributeValue {
@@ -240,17 +228,12 @@ export class LightSpan implements Span, LightSpanRecord {
 
   end(endTime?: TimeInput): void {
     if (this.ended) return;
-    let end = toHr(endTime);
-    if (end[0] < this.startTime[0] || (end[0] === this.startTime[0] && end[1] < this.startTime[1]))
-      end = this.startTime; // an end before the start: a zero-length span, as the SDK makes it
-    this.endTime = end;
-    let s = end[0] - this.startTime[0];
-    let ns = end[1] - this.startTime[1];
-    if (ns < 0) {
-      s -= 1;
-      ns += 1e9;
-    }
-    this.duration = [s, ns];
+    const end = toHr(endTime);
+    const duration = hrTimeDuration(this.startTime, end);
+    // An end before the start makes a zero-length span, as the SDK makes it.
+    const backwards = duration[0] < 0;
+    this.endTime = backwards ? this.startTime : end;
+    this.duration = backwards ? [0, 0] : duration;
     this.ended = true;
     this.out.onEnd(this);
   }

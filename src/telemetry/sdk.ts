@@ -190,6 +190,9 @@ function dropCountingDiag(): DiagLogger {
   return { error: noop, warn: onWarn, info: noop, debug: noop, verbose: noop };
 }
 
+/** OTEL_EXPORTER_OTLP_*PROTOCOL variables already reported as unsupported. */
+const reportedProtocols = new Set<string>();
+
 /** Logs (once per variable) an OTEL_EXPORTER_OTLP_*PROTOCOL value that is not supported. */
 function reportUnsupported(choice: ProtocolChoice): void {
   const u = choice.unsupported;
@@ -206,8 +209,6 @@ function reportUnsupported(choice: ProtocolChoice): void {
     )
     .catch(() => {});
 }
-
-const reportedProtocols = new Set<string>();
 
 function endpointFor(
   cfg: AdelineConfig['telemetry'],
