@@ -211,6 +211,7 @@ export class AdelineService {
       policy: buildPublishPolicy(c.resilience),
       spool,
       messageIds: spool ? new FileIdSequence(join(c.spool.dir, 'message-id')) : undefined,
+      replay: c.spool.replay,
       protocolVersion,
     });
     const graceMs = c.shutdown.grace_period * 1000;

@@ -55,6 +55,31 @@ export function subscribeOn(client: MqttClient, topic: string, qos: 0 | 1 | 2): 
   });
 }
 
+/**
+ * A confirmation point: an UNSUBSCRIBE of a topic nobody uses. The broker handles the packets of
+ * one connection in order, so its UNSUBACK means it has read every PUBLISH written before it.
+ * Resolves on the UNSUBACK (whatever its reason code); rejects when the connection closed first.
+ */
+export function checkpointOn(client: MqttClient, topic: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.unsubscribe(topic, (err, packet) => {
+      if (packet?.cmd === 'unsuback' || !err) return resolve();
+      reject(err);
+    });
+  });
+}
+
+/** Makes mqtt.js forget the QoS 1/2 publishes it has not had acknowledged (so it does not resend them on reconnect); returns how many. */
+export function forgetUnacked(client: MqttClient): number {
+  let n = 0;
+  for (const id of Object.keys(client.outgoing)) {
+    if (client.outgoing[Number(id)]?.cmd !== 'publish') continue;
+    client.removeOutgoingMessage(Number(id));
+    n++;
+  }
+  return n;
+}
+
 /** Sends DISCONNECT once pending QoS>0 publishes are acknowledged; forces the close after timeoutMs. */
 export function endClient(client: MqttClient, timeoutMs: number): Promise<void> {
   return new Promise<void>((resolve) => {

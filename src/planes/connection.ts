@@ -10,7 +10,9 @@ import { getLogger, logEvent } from '../telemetry/logger.js';
 import { redactUrl, type MqttConfig } from './broker-url.js';
 import { buildClientId } from './client-id.js';
 import {
+  checkpointOn,
   endClient,
+  forgetUnacked,
   publishOn,
   subscribeOn,
   type PublishOptions,
@@ -48,6 +50,12 @@ export class MqttConnection {
   readonly role: string;
   /** Fires on every (re)connect. */
   readonly connected = new Signal<[]>();
+  /**
+   * Fires, synchronously in mqtt.js's close event, when an established connection is lost, after
+   * isConnected() turned false and before any later publish can run: the data plane re-spools
+   * what the broker did not confirm here, ahead of newer messages.
+   */
+  readonly lost = new Signal<[]>();
   readonly messages = new Signal<Parameters<MessageListener>>();
   private readonly machine: ConnectionMachine;
   private readonly reconnect: boolean;
@@ -138,6 +146,23 @@ export class MqttConnection {
     return publishOn(this.client, this.version, topic, payload, opts);
   }
 
+  /** A broker round trip in order with the publishes before it (client-calls.ts checkpointOn). */
+  checkpoint(topic: string): Promise<void> {
+    if (this.client === null || !this.isConnected()) {
+      return Promise.reject(
+        new AdelineError('ADELINE_ERR_MQTT_PUBLISH', `cannot checkpoint: not connected`, {
+          details: { reason: 'disconnected' },
+        }),
+      );
+    }
+    return checkpointOn(this.client, topic);
+  }
+
+  /** After a loss: drops the unacknowledged QoS 1/2 publishes mqtt.js would resend on reconnect (their callers see an error). */
+  forgetUnacked(): number {
+    return this.client === null ? 0 : forgetUnacked(this.client);
+  }
+
   subscribe(topic: string, qos: 0 | 1 | 2): Promise<void> {
     if (this.client === null) {
       return Promise.reject(
@@ -185,6 +210,7 @@ export class MqttConnection {
       closed: (wasConnected, hadError) => {
         const retryInMs = this.reconnect ? (client.options.reconnectPeriod ?? null) : null;
         this.machine.closed(wasConnected, hadError, retryInMs);
+        if (wasConnected) this.lost.emit();
       },
       message: (topic, payload, props) => this.messages.emit(topic, payload, props),
     });

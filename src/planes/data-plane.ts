@@ -1,8 +1,10 @@
 /**
  * The data plane: one detection message per processed frame on topics.data (QoS qos.data),
  * through the injected publish policy, with the active trace context in MQTT 5 user properties.
- * While the connection is down, the breaker is open or the spool still holds older messages (to
- * keep order), messages go to the injected spool; the replayer drains it when publishing works.
+ * Delivery is at-least-once (live-sender.ts): a message is confirmed by the broker, or spooled,
+ * or counted as dropped. While the connection is down or the breaker is open, messages go to the
+ * injected spool; the replayer drains it when publishing works, beside live data
+ * (spool.replay.live_first) or ahead of it.
  */
 import { memorySequence, type IdSequence } from '../resilience/id-sequence.js';
 import { trace } from '@opentelemetry/api';
@@ -15,15 +17,18 @@ import type { CallPolicy, Spool, SpoolRecord } from '../resilience/types.js';
 import { getLogger, type Logger, logEvent } from '../telemetry/logger.js';
 import { addMetric } from '../telemetry/metrics.js';
 import { SPAN_EVENTS } from '../telemetry/schema.js';
-import { InFlight } from './in-flight.js';
 import { frameRecord } from './frame-record.js';
 import type { MqttConfig } from './broker-url.js';
 import { MqttConnection } from './connection.js';
 import { LogBudget } from './log-budget.js';
 import { buildMetricsMessage } from './metrics-message.js';
 import { failureReason, type FailureReason } from './publish-reason.js';
-import { SpoolReplayer } from './spool-replayer.js';
+import { LiveSender } from './live-sender.js';
+import { SpoolReplayer, type ReplayOptions } from './spool-replayer.js';
 import { injectUserProperties, traceProperties } from './trace-carrier.js';
+
+/** The topic of the QoS 0 checkpoint UNSUBSCRIBE (live-sender.ts); nobody subscribes to it. */
+export const CHECKPOINT_TOPIC = 'adeline/$checkpoint';
 
 export interface DataPlaneOptions {
   mqtt: MqttConfig;
@@ -38,6 +43,8 @@ export interface DataPlaneOptions {
   replayIntervalMs?: number;
   /** Where message_ids come from (default: 1, 2, 3, … in memory). The app passes a sequence that survives restarts. */
   messageIds?: IdSequence;
+  /** The spool.replay section (default: live first, 32 in flight, no rate cap). */
+  replay?: Partial<ReplayOptions>;
 }
 
 export interface PublishResult {
@@ -56,7 +63,8 @@ export class DataPlane implements Component {
   private readonly topic: string;
   private readonly metricsTopic: string;
   private readonly qos: 0 | 1 | 2;
-  private readonly inflight = new InFlight();
+  private readonly sender: LiveSender;
+  private readonly liveFirst: boolean;
   private readonly budget = new LogBudget(10, 10_000);
   private readonly ids: IdSequence;
   private mode: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
@@ -73,6 +81,15 @@ export class DataPlane implements Component {
       protocolVersion: o.protocolVersion,
       env: o.env,
     });
+    this.sender = new LiveSender({
+      connection: this.connection,
+      policy: o.policy,
+      qos: this.qos,
+      checkpointMs: o.mqtt.qos.data_checkpoint_ms ?? 50,
+      checkpointTopic: CHECKPOINT_TOPIC,
+      spool: (rec, reason) => this.toSpool(rec, reason),
+    });
+    this.liveFirst = o.replay?.live_first ?? true;
     const spool = o.spool;
     this.replayer =
       spool === null
@@ -80,8 +97,10 @@ export class DataPlane implements Component {
         : new SpoolReplayer({
             spool,
             intervalMs: o.replayIntervalMs ?? 1000,
+            maxInFlight: o.replay?.max_in_flight ?? 32,
+            ratePerS: o.replay?.rate_per_s ?? 0,
             canPublish: () => this.canPublish(),
-            publish: (rec) => this.send(rec),
+            publish: (rec) => this.replay(rec),
           });
     this.connection.onConnect(() => this.replayer?.kick());
   }
@@ -92,6 +111,7 @@ export class DataPlane implements Component {
     this.mode = 'running';
     await this.o.spool?.open();
     await this.connection.start();
+    this.sender.start();
     this.replayer?.start();
   }
 
@@ -103,19 +123,26 @@ export class DataPlane implements Component {
   /** Publishes (or spools) the detection message of one frame. Call it inside the frame's span. */
   async publishFrame(result: FrameResult): Promise<PublishResult> {
     const rec = frameRecord(result, this.ids.take(), this.topic, this.qos);
+    addMetric('mqttBuilt', 1);
     const bypass = this.bypassReason();
-    if (bypass !== null) return this.toSpool(rec, bypass);
+    // Straight to the spool only when no older message is still queued, so none is overtaken.
+    if (
+      bypass !== null &&
+      (bypass === 'shutdown' || bypass === 'behind_spool' || this.sender.idle())
+    )
+      return this.spoolFor(rec, bypass);
     try {
-      const r = await this.inflight.track(rec, this.send(rec));
-      if (r === 'ok') addMetric('mqttPublished', 1, { channel: 'detections' });
-      return { messageId: rec.messageId, spooled: r === 'abandoned' };
+      const r = await this.sender.send(rec);
+      return { messageId: rec.messageId, spooled: r === 'spooled' };
     } catch (err) {
-      const reason = failureReason(err);
       if (this.budget.take() !== null) {
-        const msg = `detection message ${rec.messageId} not published (${describeError(err)}); spooling it`;
-        logEvent(log(), 'publish_failed', msg, { message_id: rec.messageId, reason });
+        const msg = `detection message ${rec.messageId} not published (${describeError(err)})`;
+        logEvent(log(), 'publish_failed', msg, {
+          message_id: rec.messageId,
+          reason: failureReason(err),
+        });
       }
-      return await this.toSpool(rec, reason);
+      throw err;
     }
   }
 
@@ -135,11 +162,11 @@ export class DataPlane implements Component {
     }
   }
 
-  /** Shutdown step: new frames go to the spool; waits up to timeoutMs for publishes in flight, then spools those still waiting. */
+  /** Shutdown step: new frames go to the spool; waits up to timeoutMs for the broker to confirm what is in flight, then spools the rest. */
   async drain(timeoutMs: number): Promise<void> {
     if (this.mode === 'running') this.mode = 'draining';
     await this.replayer?.stop();
-    await this.inflight.abandonRest(timeoutMs, (rec) => this.toSpool(rec, 'timeout'));
+    await this.sender.drain(timeoutMs, 'timeout');
   }
 
   /** Idempotent: drains (bounded), disconnects and closes the spool. */
@@ -147,6 +174,7 @@ export class DataPlane implements Component {
     if (this.mode === 'stopped') return;
     if (this.mode !== 'idle') await this.drain(1000);
     this.mode = 'stopped';
+    this.sender.stop();
     await this.connection.stop();
     await this.o.spool?.close();
   }
@@ -181,22 +209,33 @@ export class DataPlane implements Component {
     if (this.mode !== 'running') return 'shutdown';
     if (!this.connection.isConnected()) return 'disconnected';
     if (this.o.policy.breakerState() === 'open') return 'breaker_open';
-    if (this.spooled() > 0) return 'behind_spool';
+    if (!this.liveFirst && this.spooled() > 0) return 'behind_spool';
     return null;
   }
 
-  /** Through the policy, at the configured QoS, with the record's own traceparent. */
-  private send(rec: SpoolRecord): Promise<void> {
+  /**
+   * One replay through the policy, at QoS 1 at least (the spool advances only on a PUBACK), with
+   * the record's own traceparent. A retry after a timeout waits for the same publish.
+   */
+  private replay(rec: SpoolRecord): Promise<void> {
     const userProperties = traceProperties(rec.traceparent, rec.tracestate);
-    const opts = { qos: this.qos, userProperties };
-    return this.o.policy.execute(() => this.connection.publish(rec.topic, rec.payload, opts));
+    const opts = { qos: Math.max(1, this.qos) as 1 | 2, userProperties };
+    let handed: Promise<void> | undefined;
+    return this.o.policy.execute(
+      () => (handed ??= this.connection.publish(rec.topic, rec.payload, opts)),
+    );
   }
 
-  private async toSpool(rec: SpoolRecord, reason: string): Promise<PublishResult> {
-    if (reason !== 'behind_spool' && reason !== 'shutdown')
-      addMetric('mqttFailed', 1, { channel: 'detections', reason });
+  private spoolFor(rec: SpoolRecord, reason: string): Promise<PublishResult> {
+    return this.toSpool(rec, reason).then(() => ({ messageId: rec.messageId, spooled: true }));
+  }
+
+  /** Appends to the spool; the append is queued synchronously, so calls keep their order. */
+  private async toSpool(rec: SpoolRecord, reason: string): Promise<void> {
+    if (!NOT_FAILURES.has(reason)) addMetric('mqttFailed', 1, { channel: 'detections', reason });
     const spool = this.o.spool;
     if (spool === null) {
+      addMetric('mqttDropped', 1, { reason: 'no_spool' });
       throw new AdelineError(
         'ADELINE_ERR_MQTT_PUBLISH',
         `detection message ${rec.messageId} was not published (${reason}) and spool.enabled is false, so it is lost`,
@@ -204,9 +243,17 @@ export class DataPlane implements Component {
       );
     }
     rec.spooledAtMs = Date.now();
-    await spool.append(rec);
+    try {
+      await spool.append(rec);
+    } catch (err) {
+      addMetric('mqttDropped', 1, { reason: 'spool_error' });
+      throw err;
+    }
+    addMetric('mqttSpooled', 1, { reason });
     trace.getActiveSpan()?.addEvent(SPAN_EVENTS.spooled, { reason });
     this.replayer?.kick();
-    return { messageId: rec.messageId, spooled: true };
   }
 }
+
+/** Spool reasons that are not publish failures (not counted in adeline_mqtt_messages_failed_total). */
+const NOT_FAILURES = new Set(['behind_spool', 'shutdown', 'unconfirmed']);

@@ -1,14 +1,18 @@
 /**
- * Drains the disk spool in order once publishing works again: oldest record first, with its
- * original payload (so its original message_id) and traceparent, one at a time through the
- * publish policy. Each replay runs in an `adeline.spool.replay` span linked to the frame's trace.
- * A failure stops the run; the next tick (or kick) tries again.
+ * Drains the disk spool in order once publishing works again: oldest records first, with their
+ * original payload (so their original message_id) and traceparent, through the publish policy,
+ * in batches of up to spool.replay.max_in_flight publishes awaiting their PUBACK at once (capped
+ * at spool.replay.rate_per_s). The spool advances only over the leading records of a batch that
+ * were acknowledged; the rest are sent again by the next run (possible duplicates, counted). Each
+ * replay runs in an `adeline.spool.replay` span linked to the frame's trace. A failure stops the
+ * run; the next tick (or kick) tries again. adeline_spool_replay_lag_seconds shows how far behind
+ * the replay is.
  */
 import type { Link } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
 import type { Spool, SpoolRecord } from '../resilience/types.js';
 import { describeError } from '../domain/errors.js';
-import { addMetric } from '../telemetry/metrics.js';
+import { addMetric, setGauge } from '../telemetry/metrics.js';
 import { getLogger, type Logger, logEvent } from '../telemetry/logger.js';
 import { ATTRS, SPANS } from '../telemetry/schema.js';
 import { recordSpanError, startSpan, withSpan } from '../telemetry/tracing.js';
@@ -20,9 +24,20 @@ export interface ReplayerOptions {
   spool: Spool;
   /** Whether a replay may be tried now (connected, breaker not open). */
   canPublish: () => boolean;
-  /** Publishes one record (through the policy); rejects on failure. */
+  /** Publishes one record (through the policy); resolves on its PUBACK, rejects on failure. */
   publish: (rec: SpoolRecord) => Promise<void>;
   intervalMs: number;
+  /** spool.replay.max_in_flight. */
+  maxInFlight: number;
+  /** spool.replay.rate_per_s (0: no cap). */
+  ratePerS: number;
+}
+
+/** The spool.replay config section. */
+export interface ReplayOptions {
+  live_first: boolean;
+  max_in_flight: number;
+  rate_per_s: number;
 }
 
 /** Looked up per use, so a logger configured after import (configureLogger) is used. */
@@ -32,6 +47,7 @@ export class SpoolReplayer {
   private timer: NodeJS.Timeout | null = null;
   private run: Promise<void> | null = null;
   private stopped = false;
+  private lagRead = false;
   private readonly budget = new LogBudget(5, 30_000);
 
   constructor(private readonly o: ReplayerOptions) {}
@@ -45,8 +61,9 @@ export class SpoolReplayer {
 
   /** Starts a run unless one is going, the spool is empty or publishing is not possible. */
   kick(): void {
-    if (this.stopped || this.run !== null || this.o.spool.size() === 0 || !this.o.canPublish())
-      return;
+    if (this.stopped || this.run !== null) return;
+    if (this.o.spool.size() === 0) return setGauge('spoolReplayLag', 0);
+    if (!this.o.canPublish()) return this.updateLag();
     this.run = this.drain().finally(() => {
       this.run = null;
     });
@@ -56,7 +73,7 @@ export class SpoolReplayer {
     return this.run !== null;
   }
 
-  /** Idempotent: no new runs; waits for the record being replayed. */
+  /** Idempotent: no new runs; waits for the batch being replayed. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== null) clearInterval(this.timer);
@@ -69,15 +86,26 @@ export class SpoolReplayer {
     logEvent(log(), 'spool_replay_started', `replaying ${this.o.spool.size()} spooled messages`, {
       records: this.o.spool.size(),
     });
+    const started = Date.now();
     try {
       while (!this.stopped && this.o.canPublish()) {
-        const rec = await this.o.spool.peek();
-        if (rec === null) break;
-        await this.replayOne(rec);
-        await this.o.spool.ack();
-        replayed += 1;
-        addMetric('spoolReplayed', 1);
-        addMetric('mqttPublished', 1, { channel: 'replay' });
+        const batch = await this.o.spool.peekBatch(this.o.maxInFlight);
+        if (batch.length === 0) break;
+        setGauge('spoolReplayLag', lagOf(batch[0]!));
+        const outcomes = await Promise.allSettled(batch.map((rec) => this.replayOne(rec)));
+        const failed = outcomes.findIndex((r) => r.status === 'rejected');
+        const acked = failed === -1 ? batch.length : failed;
+        await this.o.spool.ackBatch(acked);
+        replayed += acked;
+        addMetric('spoolReplayed', acked);
+        addMetric('mqttPublished', acked, { channel: 'replay' });
+        if (failed !== -1) {
+          // Acknowledged after one that failed: the next run sends them again.
+          const cut = outcomes.slice(failed).filter((r) => r.status === 'fulfilled').length;
+          if (cut > 0) addMetric('mqttPossibleDuplicates', cut, { reason: 'replay_cut' });
+          throw (outcomes[failed] as PromiseRejectedResult).reason;
+        }
+        await this.pace(replayed, started);
       }
     } catch (err) {
       addMetric('mqttFailed', 1, { channel: 'replay', reason: failureReason(err) });
@@ -91,10 +119,31 @@ export class SpoolReplayer {
       }
       return;
     }
-    if (this.o.spool.size() === 0)
+    if (this.o.spool.size() === 0) {
+      setGauge('spoolReplayLag', 0);
       logEvent(log(), 'spool_replay_finished', `spool drained (${replayed} messages replayed)`, {
         replayed,
+        duration_ms: Date.now() - started,
       });
+    }
+  }
+
+  /** Keeps the replay at or under rate_per_s (a cap, not a target). */
+  private async pace(replayed: number, started: number): Promise<void> {
+    if (this.o.ratePerS <= 0) return;
+    const ahead = (replayed * 1000) / this.o.ratePerS - (Date.now() - started);
+    if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
+  }
+
+  /** While no run goes (broker away): the age of the head record. */
+  private updateLag(): void {
+    if (this.lagRead) return;
+    this.lagRead = true;
+    this.o.spool
+      .peek()
+      .then((rec) => setGauge('spoolReplayLag', rec === null ? 0 : lagOf(rec)))
+      .catch(() => undefined)
+      .finally(() => (this.lagRead = false));
   }
 
   private async replayOne(rec: SpoolRecord): Promise<void> {
@@ -120,4 +169,9 @@ export class SpoolReplayer {
       span.end();
     }
   }
+}
+
+/** Seconds since the record was spooled. */
+function lagOf(rec: SpoolRecord): number {
+  return Math.max(0, (Date.now() - rec.spooledAtMs) / 1000);
 }

@@ -122,7 +122,7 @@ export async function io<T>(op: string, path: string, fn: () => Promise<T>): Pro
 }
 
 /** Checks the spool config at the API edge (it is normally validated by the config schema). */
-export function validateSpoolConfig(cfg: AdelineConfig['spool']): void {
+export function validateSpoolConfig(cfg: Omit<AdelineConfig['spool'], 'replay'>): void {
   if (typeof cfg?.dir !== 'string' || cfg.dir === '') {
     throw new TypeError('spool.dir must be a non-empty string');
   }

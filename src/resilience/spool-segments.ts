@@ -91,6 +91,36 @@ export class SpoolSegments {
     return { seq: seg.seq, index: this.head, record: ok ? decodeRecord(buf) : null };
   }
 
+  /**
+   * Reads the record `k` places after the head (k = 0 is the head), following segment files;
+   * null when there is none or its bytes no longer check out (the head-only path skips those).
+   */
+  async readAhead(k: number): Promise<HeadRead> {
+    let i = 0;
+    let index = this.head + k;
+    while (this.segments[i] && index >= this.segments[i]!.offsets.length) {
+      index -= this.segments[i]!.offsets.length;
+      i++;
+    }
+    const seg = this.segments[i];
+    if (!seg) return null;
+    if (i === 0) {
+      if (index === this.head) return this.readHead();
+    }
+    const len = seg.lengths[index]!;
+    const buf = Buffer.allocUnsafe(len);
+    const same = this.reader?.seq === seg.seq;
+    const fh = same ? this.reader!.fh : await io('open', seg.path, () => open(seg.path, 'r'));
+    try {
+      const at = seg.offsets[index]!;
+      const { bytesRead } = await io('read', seg.path, () => fh.read(buf, 0, len, at));
+      const ok = bytesRead === len && frameLengthAt(buf, 0) === len;
+      return { seq: seg.seq, index, record: ok ? decodeRecord(buf) : null };
+    } finally {
+      if (!same) await fh.close().catch(() => {});
+    }
+  }
+
   /** Where the head record sits, for reporting. */
   headLocation(): { path: string; offset: number; length: number } | null {
     const seg = this.segments[0];

@@ -14,7 +14,8 @@ import { SpoolSegments } from './spool-segments.js';
 import { SpoolTelemetry } from './spool-telemetry.js';
 import type { Spool, SpoolRecord, SpoolStatus } from './types.js';
 
-export type SpoolConfig = AdelineConfig['spool'];
+/** The spool section without replay (the data plane's business). */
+export type SpoolConfig = Omit<AdelineConfig['spool'], 'replay'>;
 
 export interface SpoolTimers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -44,6 +45,7 @@ export class DiskSpool implements Spool {
   private state: 'new' | 'open' | 'closed' = 'new';
   private chain: Promise<unknown> = Promise.resolve();
   private peeked: { seq: number; index: number } | null = null;
+  private peekedBatch: Array<{ seq: number; index: number }> = [];
   private cursorDirty = false;
   private timer: unknown;
   private isFull = false;
@@ -119,6 +121,48 @@ export class DiskSpool implements Spool {
         this.corrupt(at.path, { offset: at.offset, length: at.length, kind: 'garbage' });
         this.advance();
       }
+    });
+  }
+
+  /**
+   * Up to `n` records from the head, oldest first, without removing them (a corrupt head is
+   * skipped as by peek(); the batch stops before any later record that does not check out).
+   */
+  async peekBatch(n: number): Promise<SpoolRecord[]> {
+    const first = await this.peek();
+    if (first === null) return [];
+    return this.exclusive(async () => {
+      this.ensureOpen();
+      const out = [first];
+      const at = [this.peeked!];
+      for (let k = 1; k < n; k++) {
+        const r = await this.files.readAhead(k);
+        if (!r?.record) break;
+        out.push(r.record);
+        at.push({ seq: r.seq, index: r.index });
+      }
+      this.peekedBatch = at;
+      this.peeked = null;
+      return out;
+    });
+  }
+
+  /** Removes the first `k` records of the last peekBatch() (fewer if the spool dropped them meanwhile). */
+  async ackBatch(k: number): Promise<void> {
+    return this.exclusive(async () => {
+      this.ensureOpen();
+      const at = this.peekedBatch.slice(0, k);
+      this.peekedBatch = [];
+      let moved = 0;
+      for (const p of at) {
+        if (!this.files.isHead(p.seq, p.index)) break;
+        this.advance();
+        await this.files.reclaim();
+        moved++;
+      }
+      if (moved === 0) return;
+      await this.persistCursor();
+      this.gauges();
     });
   }
 

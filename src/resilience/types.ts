@@ -40,6 +40,10 @@ export interface Spool {
   peek(): Promise<SpoolRecord | null>;
   /** Removes the record returned by the last peek(). */
   ack(): Promise<void>;
+  /** Up to n records from the oldest, without removing them. */
+  peekBatch(n: number): Promise<SpoolRecord[]>;
+  /** Removes the first k records of the last peekBatch(). */
+  ackBatch(k: number): Promise<void>;
   /** Records waiting. */
   size(): number;
   bytes(): number;

@@ -231,6 +231,10 @@ function zeroSeries(k: KnownLabelValues): Partial<Record<MetricKey, Attributes[]
     ],
     spoolDropped: combos({ reason: SPOOL_DROP_REASONS }),
     spoolReplayed: [{}],
+    mqttBuilt: [{}],
+    mqttSpooled: combos({ reason: ['disconnected', 'breaker_open', 'unconfirmed'] }),
+    mqttDropped: combos({ reason: ['no_spool', 'spool_error'] }),
+    mqttPossibleDuplicates: combos({ reason: ['unconfirmed', 'replay_cut'] }),
     telemetryExportFailures: combos({ signal: SIGNALS }),
     telemetryDropped: combos({ signal: SIGNALS }),
   };

@@ -167,7 +167,7 @@ export const METRICS = {
     type: 'counter',
     unit: '1',
     description:
-      'MQTT messages published, by channel: detections, metrics, status, availability, replay.',
+      'MQTT messages published, by channel: detections, metrics, status, availability, replay. Detections and replays count once the broker confirmed them (PUBACK, or a checkpoint at QoS 0).',
     labels: ['channel'],
   }),
   mqttFailed: m({
@@ -176,6 +176,46 @@ export const METRICS = {
     unit: '1',
     description: 'MQTT publishes that failed (then spooled or given up), by channel and reason.',
     labels: ['channel', 'reason'],
+  }),
+  mqttBuilt: m({
+    name: 'adeline_mqtt_messages_built_total',
+    type: 'counter',
+    unit: '1',
+    description:
+      'Detection messages built (one per processed frame). At rest it equals published{channel="detections"} + spooled + dropped.',
+    labels: [],
+  }),
+  mqttSpooled: m({
+    name: 'adeline_mqtt_messages_spooled_total',
+    type: 'counter',
+    unit: '1',
+    description:
+      'Detection messages written to the spool, by reason (disconnected, breaker_open, behind_spool, shutdown, unconfirmed, timeout, error…).',
+    labels: ['reason'],
+  }),
+  mqttDropped: m({
+    name: 'adeline_mqtt_messages_dropped_total',
+    type: 'counter',
+    unit: '1',
+    description:
+      'Detection messages neither published nor spooled, by reason (no_spool: spool.enabled false; spool_error: the spool write failed).',
+    labels: ['reason'],
+  }),
+  mqttPossibleDuplicates: m({
+    name: 'adeline_mqtt_possible_duplicates_total',
+    type: 'counter',
+    unit: '1',
+    description:
+      'Messages sent again though the broker may already have them (at-least-once): unconfirmed at a connection loss, or a replay cut off before its PUBACK.',
+    labels: ['reason'],
+  }),
+  mqttUnconfirmed: m({
+    name: 'adeline_mqtt_unconfirmed_messages',
+    type: 'gauge',
+    unit: '1',
+    description:
+      'Detection messages handed to the MQTT client and not yet confirmed by the broker (PUBACK, or a checkpoint at QoS 0).',
+    labels: [],
   }),
   mqttConnected: m({
     name: 'adeline_mqtt_connected',
@@ -224,6 +264,14 @@ export const METRICS = {
     type: 'counter',
     unit: '1',
     description: 'Spooled messages replayed to the broker.',
+    labels: [],
+  }),
+  spoolReplayLag: m({
+    name: 'adeline_spool_replay_lag_seconds',
+    type: 'gauge',
+    unit: 's',
+    description:
+      'How far the replay is behind: age of the oldest message waiting in the spool (0 when empty).',
     labels: [],
   }),
   eventLoopDelayP99: m({

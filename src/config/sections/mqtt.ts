@@ -91,7 +91,15 @@ export const MqttSchema = z.object({
       data: z
         .union([z.literal(0), z.literal(1), z.literal(2)])
         .default(0)
-        .describe('QoS of detection messages.'),
+        .describe(
+          'QoS of detection messages (0 as in the Python service). Delivery is at-least-once at every QoS (docs/mqtt.md).',
+        ),
+      data_checkpoint_ms: posInt(
+        50,
+        5,
+        60000,
+        'At qos.data 0: how often the data connection asks the broker to confirm what it has read (an UNSUBSCRIBE round trip), milliseconds. Messages written since the last confirmation are spooled again if the connection drops (possible duplicates, counted).',
+      ),
     })
     .prefault({}),
 });

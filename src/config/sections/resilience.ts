@@ -101,6 +101,28 @@ export const SpoolSchema = z.object({
       'always: fsync each record; interval: every fsync_interval_ms; never: leave it to the OS.',
     ),
   fsync_interval_ms: posInt(1000, 1, 600000, 'fsync interval, milliseconds (fsync: interval).'),
+  replay: z
+    .object({
+      live_first: z
+        .boolean()
+        .default(true)
+        .describe(
+          'true: while the spool drains, new detections are published at once, beside the replay (order holds within each stream; consumers order by message_id). false: new detections queue behind the spool (one stream in message_id order, live data waits for the whole replay).',
+        ),
+      max_in_flight: posInt(
+        32,
+        1,
+        10000,
+        'Replayed messages awaiting their PUBACK at once. A live message waits behind at most this many replayed ones.',
+      ),
+      rate_per_s: posInt(
+        0,
+        0,
+        1_000_000,
+        'Cap on replayed messages per second, leaving the rest of the link to live data; 0 (default) means no cap.',
+      ),
+    })
+    .prefault({}),
 });
 
 export const ShutdownSchema = z.object({
