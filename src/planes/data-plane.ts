@@ -29,6 +29,8 @@ import { injectUserProperties, traceProperties } from './trace-carrier.js';
 
 /** The topic of the QoS 0 checkpoint UNSUBSCRIBE (live-sender.ts); nobody subscribes to it. */
 export const CHECKPOINT_TOPIC = 'adeline/$checkpoint';
+/** MQTT 5 user property on replayed messages: consumers can tell late data from live data. */
+export const REPLAYED = { replayed: 'true' } as const;
 
 export interface DataPlaneOptions {
   mqtt: MqttConfig;
@@ -218,7 +220,7 @@ export class DataPlane implements Component {
    * the record's own traceparent. A retry after a timeout waits for the same publish.
    */
   private replay(rec: SpoolRecord): Promise<void> {
-    const userProperties = traceProperties(rec.traceparent, rec.tracestate);
+    const userProperties = { ...traceProperties(rec.traceparent, rec.tracestate), ...REPLAYED };
     const opts = { qos: Math.max(1, this.qos) as 1 | 2, userProperties };
     let handed: Promise<void> | undefined;
     return this.o.policy.execute(

@@ -15,6 +15,12 @@ export interface Received {
   traceId: string | null;
   /** Date.now() when the subscriber got it. */
   atMs: number;
+  /** The MQTT 5 user property `replayed` (a spool replay); MQTT 5 collectors only. */
+  replayed: boolean;
+  /** The broker set DUP: it redelivers a message of the persistent session. */
+  dup: boolean;
+  /** The message's top-level `timestamp` (when the service built it), epoch ms; NaN if absent. */
+  builtAtMs: number;
 }
 
 export interface CollectorOptions {
@@ -23,6 +29,8 @@ export interface CollectorOptions {
   clientId?: string;
   clean?: boolean;
   reconnectPeriodMs?: number;
+  /** 4 (default) or 5 (to see user properties such as `replayed`). */
+  protocolVersion?: 4 | 5;
 }
 
 export class DetectionCollector {
@@ -35,31 +43,38 @@ export class DetectionCollector {
   /** Connects (MQTT 3.1.1) and subscribes at QoS 1; resolves once the subscription is granted. */
   static async start(url: string, o: CollectorOptions = {}): Promise<DetectionCollector> {
     const client = await mqtt.connectAsync(url, {
-      protocolVersion: 4,
+      protocolVersion: o.protocolVersion ?? 4,
       clientId:
         o.clientId ?? `resilience-test-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
       clean: o.clean ?? true,
       reconnectPeriod: o.reconnectPeriodMs ?? 100,
+      // MQTT 5 ends a session at disconnect unless it has an expiry interval.
+      ...(o.protocolVersion === 5 && o.clean === false
+        ? { properties: { sessionExpiryInterval: 3600 } }
+        : {}),
       connectTimeout: 5000,
     });
     const c = new DetectionCollector(client);
     client.on('error', () => {
       /* reconnects by itself; a broker outage is the scenario */
     });
-    client.on('message', (_topic, payload) => c.take(payload));
+    client.on('message', (_topic, payload, packet) =>
+      c.take(payload, packet.properties?.userProperties?.replayed === 'true', packet.dup),
+    );
     const granted = await client.subscribeAsync(o.topic ?? DETECTIONS_TOPIC, { qos: 1 });
     if (granted.some((g) => g.qos > 2))
       throw new Error(`subscription refused: ${JSON.stringify(granted)}`);
     return c;
   }
 
-  private take(payload: Buffer): void {
+  private take(payload: Buffer, replayed = false, dup = false): void {
     const text = payload.toString('utf8');
     try {
       const m = JSON.parse(text) as {
         message_id?: unknown;
         frame?: { source_id?: unknown; frame_id?: unknown };
         trace_id?: unknown;
+        timestamp?: unknown;
       };
       if (
         typeof m.message_id !== 'number' ||
@@ -75,6 +90,9 @@ export class DetectionCollector {
         frameId: m.frame.frame_id,
         traceId: typeof m.trace_id === 'string' ? m.trace_id : null,
         atMs: Date.now(),
+        replayed,
+        dup,
+        builtAtMs: typeof m.timestamp === 'string' ? Date.parse(m.timestamp) : NaN,
       });
     } catch {
       this.malformed.push(text.slice(0, 200));

@@ -16,7 +16,11 @@ import type { LogLine, ServiceRun } from './service.js';
  * (clean: false) made more than a second before a SIGKILL is still there after a restart on the
  * same port, so the subscriber misses nothing the restarted broker receives while it reconnects.
  */
-export async function startPersistentMosquitto(dataDir: string, port?: number): Promise<Mosquitto> {
+export async function startPersistentMosquitto(
+  dataDir: string,
+  port?: number,
+  extraConf: string[] = [],
+): Promise<Mosquitto> {
   chmodSync(dataDir, 0o777); // mosquitto drops root privileges to its own user
   return startMosquitto(
     [
@@ -24,6 +28,7 @@ export async function startPersistentMosquitto(dataDir: string, port?: number): 
       `persistence_location ${dataDir}/`,
       'autosave_interval 1',
       'max_queued_messages 0',
+      ...extraConf,
     ],
     port,
   );

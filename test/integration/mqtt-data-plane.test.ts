@@ -201,9 +201,13 @@ describe('MQTT data plane against a real Mosquitto', function () {
       const stab = (got[3]!.json as { detections: Array<Record<string, unknown>> }).detections[0]!;
       assert.equal(stab.class_id, null);
       assert.equal(stab.track_id, 7);
-      assert.equal(
-        await probe.value('adeline_mqtt_messages_published_total', { channel: 'detections' }),
-        variants.length,
+      // At QoS 0 a message counts as published once a checkpoint confirmed it (live-sender.ts).
+      await waitFor(
+        async () =>
+          (await probe.value('adeline_mqtt_messages_published_total', {
+            channel: 'detections',
+          })) === variants.length,
+        { what: 'every message confirmed by a checkpoint' },
       );
     } finally {
       await plane.stop();
@@ -226,7 +230,12 @@ describe('MQTT data plane against a real Mosquitto', function () {
     });
     await plane.start();
     try {
+      const confirmed = () =>
+        probe.value('adeline_mqtt_messages_published_total', { channel: 'detections' });
+      const base = (await confirmed()) ?? 0;
       assert.equal((await publishInSpan(plane, frame(1))).spooled, false);
+      // Confirmed before the broker goes, so it is not spooled again as unconfirmed.
+      await waitFor(async () => (await confirmed()) === base + 1, { what: 'message 1 confirmed' });
       await own.stop();
       await waitFor(() => !plane.connection.isConnected(), { what: 'the connection to drop' });
       const outage: Array<Awaited<ReturnType<typeof publishInSpan>>> = [];
