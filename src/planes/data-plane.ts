@@ -210,7 +210,8 @@ export class DataPlane implements Component {
   private bypassReason(): FailureReason | 'behind_spool' | 'shutdown' | null {
     if (this.mode !== 'running') return 'shutdown';
     if (!this.connection.isConnected()) return 'disconnected';
-    if (this.o.policy.breakerState() === 'open') return 'breaker_open';
+    // An open breaker is not bypassed: the policy rejects fast (then spooled as breaker_open), and
+    // after half_open_after_ms the next frame is its trial call, so the breaker can close again.
     if (!this.liveFirst && this.spooled() > 0) return 'behind_spool';
     return null;
   }

@@ -157,7 +157,10 @@ export class LiveSender {
     this.epoch++;
     this.checkpointInFlight = false;
     const taken = this.window.handed();
-    for (const o of taken) this.toSpool(o, 'unconfirmed');
+    for (const o of taken) {
+      this.toSpool(o, 'unconfirmed');
+      o.abandon?.(); // its caller need not wait for a callback of the dead connection
+    }
     if (taken.length > 0)
       addMetric('mqttPossibleDuplicates', taken.length, { reason: 'unconfirmed' });
     this.o.connection.forgetUnacked();

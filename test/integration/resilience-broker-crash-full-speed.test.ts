@@ -53,7 +53,7 @@ describe('resilience: broker SIGKILLs while the service publishes at full speed'
       const dataDir = persistenceDir();
       // queue_qos0_messages: QoS 0 messages for the subscriber's session are kept while it reconnects.
       const conf = ['queue_qos0_messages true'];
-      const mosq: Mosquitto = await startPersistentMosquitto(dataDir, undefined, conf);
+      let mosq: Mosquitto = await startPersistentMosquitto(dataDir, undefined, conf);
       const url = `mqtt://127.0.0.1:${mosq.port}`;
       collector = await DetectionCollector.start(url, {
         clientId: `full-speed-crash-q${qos}-${process.pid}`,
@@ -88,14 +88,16 @@ describe('resilience: broker SIGKILLs while the service publishes at full speed'
         await mosq.proc.stop('SIGKILL');
         await new Promise((r) => setTimeout(r, DOWN_MS));
         const restartedAt = Date.now();
-        await startPersistentMosquitto(dataDir, mosq.port, conf);
+        mosq = await startPersistentMosquitto(dataDir, mosq.port, conf);
         await c.waitUntil(
           (x) => x.messages.some((m) => m.atMs > restartedAt && !m.replayed),
           20_000,
           `live messages after restart ${crash}`,
-        );
+        ).catch(async (e) => { console.log(run.logs().filter((l) => l.level !== 'debug').map((l) => `${String(l.time)} ${l.event} ${l.msg}`).join('\n')); console.log(c.messages.length, c.client.connected, (await scrape(run)).split('\n').filter(l => /mqtt|spool/.test(l) && !l.startsWith('#')).join('\n')); throw e; });
         const text = await scrape(run);
-        const spooled = total(text, 'adeline_mqtt_messages_spooled_total');
+        const spooled = total(text, "adeline_mqtt_messages_spooled_total");
+        console.log(crash, spooled, value(text, "adeline_mqtt_messages_built_total"), samples(text, "adeline_mqtt_messages_spooled_total").map((s) => JSON.stringify(s)).join(" "), c.messages.length);
+        if (!(spooled > spooledBefore + 100)) console.log(run.logs().filter((l) => l.level !== 'debug').map((l) => `${String(l.time)} ${l.event} ${l.msg}`).join('\n'));
         assert.ok(spooled > spooledBefore + 100, `crash ${crash}: only ${spooled} spooled`);
         spooledBefore = spooled;
       }
