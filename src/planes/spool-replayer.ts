@@ -100,9 +100,9 @@ export class SpoolReplayer {
         addMetric('spoolReplayed', acked);
         addMetric('mqttPublished', acked, { channel: 'replay' });
         if (failed !== -1) {
-          // Acknowledged after one that failed: the next run sends them again.
-          const cut = outcomes.slice(failed).filter((r) => r.status === 'fulfilled').length;
-          if (cut > 0) addMetric('mqttPossibleDuplicates', cut, { reason: 'replay_cut' });
+          // Sent but not acknowledged (the broker may have them), or acknowledged after one that
+          // failed: the next run sends them again.
+          addMetric('mqttPossibleDuplicates', batch.length - acked, { reason: 'replay_cut' });
           throw (outcomes[failed] as PromiseRejectedResult).reason;
         }
         await this.pace(replayed, started);
