@@ -70,6 +70,9 @@ describe('resilience: a 20 s broker outage', function () {
         // With the default backoff cap (30 s) the reconnect after a 20 s outage can come ~12 s after the broker is back.
         'mqtt.reconnect.initial_delay_ms': 200,
         'mqtt.reconnect.max_delay_ms': 1000,
+        // One stream in message_id order (the live-first default interleaves live data with the
+        // replay; resilience-broker-crash-full-speed.test.ts checks that mode's order per stream).
+        'spool.replay.live_first': false,
       },
     });
     const port = await run.healthPort();
