@@ -21,6 +21,7 @@ import { round } from './lib/stats.js';
 import { writeFormatted } from './lib/write.js';
 import { latency } from './scenarios/latency.js';
 import { mqttPublish } from './scenarios/mqtt.js';
+import { outage } from './scenarios/outage.js';
 import { profile } from './scenarios/profile.js';
 import { responsiveness } from './scenarios/responsiveness.js';
 import { scaling } from './scenarios/scaling.js';
@@ -35,6 +36,7 @@ const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise
     mqtt: mqttPublish,
     scaling,
     soak,
+    outage,
     profile,
   };
 

@@ -9,6 +9,7 @@ export const SCENARIOS = [
   'mqtt',
   'scaling',
   'soak',
+  'outage',
   'profile',
 ] as const;
 

@@ -4,12 +4,14 @@
  * scrape, and the frame_processed log lines of a service run.
  */
 import { chmodSync, cpSync, existsSync } from 'node:fs';
+import mqtt from 'mqtt';
 import { join } from 'node:path';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { DiskSpool } from '../../src/resilience/spool.js';
 import type { SpoolRecord } from '../../src/resilience/types.js';
 import { startMosquitto, tempDir, type Mosquitto } from './processes.js';
 import type { LogLine, ServiceRun } from './service.js';
+import { waitFor } from './wait.js';
 
 /**
  * Mosquitto with persistence in `dataDir`, saved every second: a persistent subscriber session
@@ -123,4 +125,29 @@ export async function spooledRecords(dir: string): Promise<SpoolRecord[]> {
     await spool.close();
   }
   return out;
+}
+
+/**
+ * Pauses the service: sends `pause` until its reply arrives (a command sent while the control
+ * plane is still re-subscribing after a broker restart is not queued for it).
+ */
+export async function pauseService(url: string): Promise<void> {
+  const c = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 100 });
+  let replied = false;
+  c.on('message', (_t, payload) => {
+    if (/"paused"/.test(payload.toString())) replied = true;
+  });
+  try {
+    await c.subscribeAsync('inference/control/status', { qos: 1 });
+    await waitFor(
+      async () => {
+        if (!replied)
+          await c.publishAsync('inference/control/commands', '{"command":"pause"}', { qos: 1 });
+        return replied;
+      },
+      { timeoutMs: 15_000, intervalMs: 500, what: 'the reply to pause' },
+    );
+  } finally {
+    await c.endAsync(true);
+  }
 }

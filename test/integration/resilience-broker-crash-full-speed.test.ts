@@ -9,11 +9,10 @@
  * QoS 0 and QoS 1.
  */
 import assert from 'node:assert/strict';
-import mqtt from 'mqtt';
 import { DetectionCollector } from '../helpers/mqtt-collector.js';
 import { stopAll, type Mosquitto } from '../helpers/processes.js';
 import { samples, value } from '../helpers/prom-text.js';
-import { persistenceDir, startPersistentMosquitto } from '../helpers/resilience.js';
+import { pauseService, persistenceDir, startPersistentMosquitto } from '../helpers/resilience.js';
 import { startService, type ServiceRun } from '../helpers/service.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -27,31 +26,6 @@ const total = (text: string, name: string): number =>
 
 async function scrape(run: ServiceRun): Promise<string> {
   return (await run.get('/metrics')).body;
-}
-
-/**
- * Pauses the service: sends `pause` until its reply arrives (a command sent while the control
- * plane is still re-subscribing after a broker restart is not queued for it).
- */
-async function pause(url: string): Promise<void> {
-  const c = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 100 });
-  let replied = false;
-  c.on('message', (_t, payload) => {
-    if (/"paused"/.test(payload.toString())) replied = true;
-  });
-  try {
-    await c.subscribeAsync('inference/control/status', { qos: 1 });
-    await waitFor(
-      async () => {
-        if (!replied)
-          await c.publishAsync('inference/control/commands', '{"command":"pause"}', { qos: 1 });
-        return replied;
-      },
-      { timeoutMs: 15_000, intervalMs: 500, what: 'the reply to pause' },
-    );
-  } finally {
-    await c.endAsync(true);
-  }
 }
 
 describe('resilience: broker SIGKILLs while the service publishes at full speed', function () {
@@ -117,7 +91,7 @@ describe('resilience: broker SIGKILLs while the service publishes at full speed'
         assert.ok(spooled > spooledBefore + 100, `crash ${crash}: only ${spooled} spooled`);
         spooledBefore = spooled;
       }
-      await pause(url);
+      await pauseService(url);
       // At rest: nothing waits in the spool or for a confirmation, and no more messages are built.
       let text = '';
       let last = -1;
