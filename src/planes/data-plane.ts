@@ -135,6 +135,8 @@ export class DataPlane implements Component {
       return this.spoolFor(rec, bypass);
     try {
       const r = await this.sender.send(rec);
+      // A live message got through (perhaps the breaker's trial call): the replay can go on now.
+      if (r === 'sent') this.replayer?.kick();
       return { messageId: rec.messageId, spooled: r === 'spooled' };
     } catch (err) {
       if (this.budget.take() !== null) {

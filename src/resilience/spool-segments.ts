@@ -104,9 +104,7 @@ export class SpoolSegments {
     }
     const seg = this.segments[i];
     if (!seg) return null;
-    if (i === 0) {
-      if (index === this.head) return this.readHead();
-    }
+    if (i === 0 && index === this.head) return this.readHead();
     const len = seg.lengths[index]!;
     const buf = Buffer.allocUnsafe(len);
     const same = this.reader?.seq === seg.seq;
