@@ -26,18 +26,23 @@ export class DeliveryWindow {
   private readonly entries = new Map<number, Outgoing>();
   private nextSeq = 1;
   private handedCount = 0;
+  private queuedCount = 0;
+  private newestHanded = 0;
 
   /** A new message enters the window (state `new`). */
   open(rec: SpoolRecord): Outgoing {
     const o: Outgoing = { rec, seq: this.nextSeq++, state: 'new' };
     this.entries.set(o.seq, o);
+    this.queuedCount++;
     return o;
   }
 
   /** The message was handed to mqtt.js. */
   hand(o: Outgoing, publish: Promise<void>): void {
+    if (o.state === 'new') this.queuedCount--;
     o.state = 'handed';
     o.handed = publish;
+    if (o.seq > this.newestHanded) this.newestHanded = o.seq;
     this.handedCount++;
     this.gauge();
   }
@@ -63,6 +68,7 @@ export class DeliveryWindow {
   /** The message goes to the spool (or its caller leaves): it is no longer the window's. */
   release(o: Outgoing, state: 'spooled'): void {
     if (o.state === 'handed') this.handedCount--;
+    if (o.state === 'new') this.queuedCount--;
     o.state = state;
     this.entries.delete(o.seq);
     this.gauge();
@@ -83,17 +89,14 @@ export class DeliveryWindow {
     return [...this.entries.values()];
   }
 
-  /** The seq of the newest handed message (0 if none). */
+  /** The seq of the newest message handed so far (0 if none): a checkpoint's mark. */
   lastHandedSeq(): number {
-    let last = 0;
-    for (const o of this.entries.values()) if (o.state === 'handed') last = o.seq;
-    return last;
+    return this.newestHanded;
   }
 
   /** Messages queued in the policy, not yet handed or spooled. */
   hasQueued(): boolean {
-    for (const o of this.entries.values()) if (o.state === 'new') return true;
-    return false;
+    return this.queuedCount > 0;
   }
 
   unconfirmed(): number {
