@@ -23,11 +23,9 @@ import {
   type IDefaultPolicyContext,
   type IPolicy,
 } from 'cockatiel';
+import type { RejectionKind } from '../domain/errors.js';
 import type { CallPolicy } from './types.js';
 import { safeObserver, type BreakerStateName, type PolicyObserver } from './policy-observer.js';
-
-/** Why the policy, not the protected function, failed a call. */
-export type RejectionKind = 'breaker_open' | 'bulkhead_full' | 'timeout';
 
 export interface CallPolicyOptions {
   /** `service` label of every metric, span event and log line. */

@@ -3,8 +3,8 @@
  * injected into the components they protect (STYLE.md 14: nobody hand-rolls a retry loop).
  */
 import type { AdelineConfig } from '../config/schema.js';
-import { AdelineError } from '../domain/errors.js';
-import { CockatielCallPolicy, type RejectionKind } from './call-policy.js';
+import { AdelineError, type RejectionKind } from '../domain/errors.js';
+import { CockatielCallPolicy } from './call-policy.js';
 import type { PolicyObserver } from './policy-observer.js';
 import { RetryForeverPolicy, type ReconnectPolicyOptions } from './reconnect-policy.js';
 import { telemetryObserver } from './telemetry-observer.js';
@@ -20,15 +20,6 @@ let sharedObserver: PolicyObserver | undefined;
 export function defaultObserver(): PolicyObserver {
   sharedObserver ??= telemetryObserver();
   return sharedObserver;
-}
-
-/** The RejectionKind of an error thrown by a policy built here, or undefined for the call's own errors. */
-export function rejectionKindOf(err: unknown): RejectionKind | undefined {
-  if (!(err instanceof AdelineError)) return undefined;
-  const kind = err.details?.['rejection'];
-  return kind === 'breaker_open' || kind === 'bulkhead_full' || kind === 'timeout'
-    ? kind
-    : undefined;
 }
 
 /**
