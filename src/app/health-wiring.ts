@@ -127,6 +127,7 @@ export function registerHealthChecks(
         const s = p.telemetry.exportStats();
         return {
           enabled: p.telemetry.enabled,
+          configured: s.traces.configured || s.logs.configured,
           failing: s.traces.failing || s.logs.failing,
           lastError: s.traces.lastError ?? s.logs.lastError,
           failures: s.traces.failures + s.logs.failures,

@@ -62,6 +62,10 @@ export const ERROR_LIST = [
     'Too many control commands are waiting; the command was refused, retry later.',
   ],
   ['ADELINE_ERR_SPOOL_IO', 'The disk spool cannot be written or read.'],
+  [
+    'ADELINE_ERR_TELEMETRY_EXPORT',
+    'An OTLP export of traces or logs failed, or was skipped while the export breaker is open (counted, logged once).',
+  ],
   ['ADELINE_ERR_HTTP_LISTEN', 'The health/metrics HTTP server cannot listen on its address.'],
   [
     'ADELINE_ERR_LIFECYCLE',

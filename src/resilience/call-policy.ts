@@ -57,6 +57,8 @@ export class CockatielCallPolicy implements CallPolicy {
   readonly service: string;
   readonly breaker: CircuitBreakerPolicy | undefined;
   readonly bulkhead: BulkheadPolicy | undefined;
+  /** Time the breaker stays open before a trial call, milliseconds (undefined: no breaker). */
+  readonly halfOpenAfterMs: number | undefined;
   private readonly policy: AnyPolicy;
   private readonly observer: Required<PolicyObserver>;
   private readonly rejectionError: CallPolicyOptions['rejectionError'];
@@ -67,6 +69,7 @@ export class CockatielCallPolicy implements CallPolicy {
     }
     validateLimits(opts);
     this.service = opts.service;
+    this.halfOpenAfterMs = opts.breaker?.halfOpenAfterMs;
     this.rejectionError = opts.rejectionError;
     const obs = safeObserver(opts.observer, opts.onObserverError);
     this.observer = obs;

@@ -13,6 +13,8 @@ export type ResilienceConfig = AdelineConfig['resilience'];
 
 export const PUBLISH_SERVICE = 'mqtt_publish';
 export const INFERENCE_SERVICE = 'inference';
+/** Service label prefix of the telemetry export breakers (telemetry_export_traces, …_logs). */
+export const TELEMETRY_EXPORT_SERVICE = 'telemetry_export';
 
 let sharedObserver: PolicyObserver | undefined;
 
@@ -94,6 +96,43 @@ export function buildInferencePolicy(
         { cause, details },
       );
     },
+  });
+}
+
+/**
+ * OTLP export of one signal (traces or logs): a breaker, service `telemetry_export_<signal>`.
+ * After resilience.telemetry_export.breaker.consecutive_failures failed exports it opens, and
+ * batches are skipped (the telemetry runtime drops and counts them) until a trial export after
+ * half_open_after_ms. A skip throws one shared AdelineError ADELINE_ERR_TELEMETRY_EXPORT with
+ * details.rejection 'breaker_open', built once: it is thrown for every skipped batch.
+ *
+ * Its events go to no observer by default: the telemetry runtime counts export outcomes itself
+ * (adeline_telemetry_export_failures_total, adeline_telemetry_dropped_total) and logs a failure
+ * streak once, where the generic observer would log every failed trial.
+ */
+export function buildTelemetryExportPolicy(
+  cfg: ResilienceConfig,
+  signal: 'traces' | 'logs',
+  observer: PolicyObserver = {},
+): CockatielCallPolicy {
+  const b = cfg.telemetry_export.breaker;
+  const service = `${TELEMETRY_EXPORT_SERVICE}_${signal}`;
+  const skipped = new AdelineError(
+    'ADELINE_ERR_TELEMETRY_EXPORT',
+    `${signal} export skipped: the collector failed, next try within ${b.half_open_after_ms / 1000} s (resilience.telemetry_export.breaker.half_open_after_ms)`,
+    { details: { rejection: 'breaker_open', service } },
+  );
+  return new CockatielCallPolicy({
+    service,
+    breaker: { consecutiveFailures: b.consecutive_failures, halfOpenAfterMs: b.half_open_after_ms },
+    observer,
+    rejectionError: (kind, cause) =>
+      kind === 'breaker_open'
+        ? skipped
+        : new AdelineError('ADELINE_ERR_TELEMETRY_EXPORT', `${signal} export failed (${kind})`, {
+            cause,
+            details: { rejection: kind, service },
+          }),
   });
 }
 

@@ -117,6 +117,11 @@ export const LOG_EVENTS = {
     description: 'An OTLP export failed (logged once until an export succeeds).',
   },
   telemetry_export_recovered: { level: 'info', description: 'OTLP export works again.' },
+  telemetry_export_off: {
+    level: 'info',
+    description:
+      'No OTLP endpoint is configured for traces or logs (no OTEL_EXPORTER_OTLP_*ENDPOINT, no telemetry.otlp.endpoint): they are not exported. Logged once at start.',
+  },
   telemetry_protocol_unsupported: {
     level: 'warn',
     description:

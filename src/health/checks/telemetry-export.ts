@@ -1,13 +1,17 @@
 /**
  * Telemetry export (readiness, never worse than degraded): OTLP export failing means the service
- * works but traces and logs are being lost. Disabled telemetry is healthy.
+ * works but traces and logs are being lost. Disabled telemetry is healthy, and so is telemetry
+ * with no collector configured (nothing is exported, so nothing is lost: issue 14).
  */
 import type { HealthCheck } from '../../domain/health.js';
+import { NO_COLLECTOR_MESSAGE } from '../../telemetry/otlp-endpoint.js';
 import { requireFunction, requireName, requirePositive } from '../validate.js';
 import type { CheckOutcome } from './types.js';
 
 export interface TelemetryExportStats {
   enabled: boolean;
+  /** An OTLP endpoint is configured for traces or logs (default true). */
+  configured?: boolean;
   /** True from a failed export until the next successful one. */
   failing: boolean;
   lastError?: string | null;
@@ -45,6 +49,7 @@ export class TelemetryExportCheck implements HealthCheck {
     const s = this.stats();
     const details = {
       enabled: s.enabled,
+      configured: s.configured ?? true,
       failing: s.failing,
       last_error: s.lastError ?? null,
       failures: s.failures ?? 0,
@@ -53,6 +58,8 @@ export class TelemetryExportCheck implements HealthCheck {
     };
     if (!s.enabled)
       return Promise.resolve({ status: 'healthy', message: 'telemetry disabled', details });
+    if (s.configured === false)
+      return Promise.resolve({ status: 'healthy', message: NO_COLLECTOR_MESSAGE, details });
     if (s.failing) {
       const why = s.lastError ? `: ${s.lastError}` : '';
       return Promise.resolve({ status: 'degraded', message: `OTLP export failing${why}`, details });
