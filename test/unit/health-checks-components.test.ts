@@ -300,4 +300,11 @@ describe('TelemetryExportCheck', () => {
     assert.equal(off.status, 'healthy');
     assert.equal(off.message, 'telemetry disabled');
   });
+
+  it('is healthy, and says how to export, when no collector is configured', async () => {
+    const r = await run(() => ({ enabled: true, configured: false, failing: false }));
+    assert.equal(r.status, 'healthy');
+    assert.equal(r.message, 'no collector configured; set OTEL_EXPORTER_OTLP_ENDPOINT');
+    assert.equal(r.details?.configured, false);
+  });
 });
