@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mock } from 'node:test';
 import { TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BatchLogRecordProcessor, type SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, type ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { buildTelemetryExportPolicy } from '../../src/resilience/policies.js';
@@ -134,7 +134,7 @@ describe('queue drops of the batch processors', () => {
       scheduledDelayMillis: 60_000,
       selfObsMeterProvider: queueDropMeterProvider((n) => (dropped += n)),
     });
-    const record = { resource: {} } as unknown as SdkLogRecord;
+    const record = { resource: {} } as unknown as ReadWriteLogRecord;
     for (let i = 0; i < 7; i++) processor.onEmit(record);
     await settle();
     assert.ok(dropped >= 3, `at least 3 of 7 dropped (got ${dropped})`);
