@@ -1,6 +1,6 @@
 /** `adeline model info FILE`: inputs, outputs, detected layout and classes of an ONNX model. */
 import { AdelineError } from '../domain/errors.js';
-import { hasHelp } from './output.js';
+import { subcommandArgs } from './output.js';
 
 const HELP = `Usage: adeline model info FILE [--layout auto|yolov8|yolov5|yolox|end2end] [--labels FILE] [--json]
 
@@ -9,16 +9,8 @@ Prints the model's inputs and outputs (names, shapes, types), the output layout 
 metadata. Exit status: 0 when Adeline can run the model, 1 when it cannot (with the reason).`;
 
 export async function runModelCommand(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || hasHelp(args)) {
-    console.log(HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub !== 'info')
-    throw new AdelineError(
-      'ADELINE_ERR_USAGE',
-      `unknown subcommand "model ${sub}"; use 'adeline model info FILE'`,
-    );
+  const rest = subcommandArgs(args, 'model', 'info', HELP);
+  if (typeof rest === 'number') return rest;
   let file: string | undefined;
   let layout = 'auto';
   let labels: string | null = null;

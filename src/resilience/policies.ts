@@ -24,6 +24,11 @@ export function defaultObserver(): PolicyObserver {
   return sharedObserver;
 }
 
+/** A breaker section of the config (publish, inference, telemetry_export) as call-policy options. */
+function breakerOptions(b: { consecutive_failures: number; half_open_after_ms: number }) {
+  return { consecutiveFailures: b.consecutive_failures, halfOpenAfterMs: b.half_open_after_ms };
+}
+
 /**
  * MQTT data-plane publish: bulkhead → breaker → retry → timeout, service `mqtt_publish`.
  * Policy rejections throw AdelineError ADELINE_ERR_MQTT_PUBLISH with details.rejection set
@@ -37,10 +42,7 @@ export function buildPublishPolicy(
   return new CockatielCallPolicy({
     service: PUBLISH_SERVICE,
     bulkhead: { limit: p.bulkhead.limit, queue: p.bulkhead.queue },
-    breaker: {
-      consecutiveFailures: p.breaker.consecutive_failures,
-      halfOpenAfterMs: p.breaker.half_open_after_ms,
-    },
+    breaker: breakerOptions(p.breaker),
     retry: {
       maxAttempts: p.retry.max_attempts,
       initialDelayMs: p.retry.initial_delay_ms,
@@ -75,10 +77,7 @@ export function buildInferencePolicy(
   const inf = cfg.inference;
   return new CockatielCallPolicy({
     service: INFERENCE_SERVICE,
-    breaker: {
-      consecutiveFailures: inf.breaker.consecutive_failures,
-      halfOpenAfterMs: inf.breaker.half_open_after_ms,
-    },
+    breaker: breakerOptions(inf.breaker),
     timeoutMs: inf.timeout_ms,
     observer,
     rejectionError: (kind, cause) => {
@@ -124,7 +123,7 @@ export function buildTelemetryExportPolicy(
   );
   return new CockatielCallPolicy({
     service,
-    breaker: { consecutiveFailures: b.consecutive_failures, halfOpenAfterMs: b.half_open_after_ms },
+    breaker: breakerOptions(b),
     observer,
     rejectionError: (kind, cause) =>
       kind === 'breaker_open'

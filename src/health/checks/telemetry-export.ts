@@ -3,9 +3,9 @@
  * works but traces and logs are being lost. Disabled telemetry is healthy, and so is telemetry
  * with no collector configured (nothing is exported, so nothing is lost: issue 14).
  */
-import type { HealthCheck } from '../../domain/health.js';
 import { NO_COLLECTOR_MESSAGE } from '../../telemetry/otlp-endpoint.js';
-import { requireFunction, requireName, requirePositive } from '../validate.js';
+import { requireFunction } from '../validate.js';
+import { CheckBase } from './check-base.js';
 import type { CheckOutcome } from './types.js';
 
 export interface TelemetryExportStats {
@@ -31,16 +31,11 @@ export interface TelemetryExportCheckOptions {
   name?: string;
 }
 
-export class TelemetryExportCheck implements HealthCheck {
-  readonly name: string;
-  readonly intervalMs: number;
-  readonly readiness = true;
-  readonly liveness = false;
+export class TelemetryExportCheck extends CheckBase {
   private readonly stats: () => TelemetryExportStats;
 
   constructor(opts: TelemetryExportCheckOptions) {
-    this.name = requireName('name', opts.name ?? 'telemetry_export');
-    this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
+    super(opts, { name: 'telemetry_export' });
     requireFunction('stats', opts.stats);
     this.stats = opts.stats;
   }
