@@ -43,6 +43,12 @@ export class RunStats {
   processed = 0;
   failed = 0;
   detectionsByClass = new Map<string, number>();
+  /** Model output (health check model_output): frames decoded, and those since one had a detection. */
+  readonly modelOutput = {
+    frames: 0,
+    framesSinceDetection: 0,
+    lastFrameAtMs: null as number | null,
+  };
   private readonly stages = new Map<Stage | 'e2e', Ring>();
   private readonly perSource = new Map<number, SourceEwma>();
   private readonly recent: number[] = [];
@@ -80,6 +86,14 @@ export class RunStats {
           }
         : { decodeMs, inferenceMs, e2eMs },
     );
+  }
+
+  /** The model's decoded detections (above its threshold, before stabilisation) for one frame. */
+  decoded(detections: number): void {
+    const m = this.modelOutput;
+    m.frames++;
+    m.framesSinceDetection = detections > 0 ? 0 : m.framesSinceDetection + 1;
+    m.lastFrameAtMs = Date.now();
   }
 
   /** Frames/s over the last 5 s (or since start). */

@@ -104,6 +104,15 @@ export const LOG_EVENTS = {
     description: 'A background spool fsync or cursor write failed (ADELINE_ERR_SPOOL_IO).',
   },
   health_changed: { level: 'info', description: 'A health check changed status.' },
+  model_output_empty: {
+    level: 'warn',
+    description:
+      'Health check model_output: the model found no detection above its threshold for health.model_output.empty_frames frames while frames flow (likely causes: preprocessing, threshold, labels).',
+  },
+  model_output_recovered: {
+    level: 'info',
+    description: 'Health check model_output: the model finds detections again.',
+  },
   http_request_rejected: {
     level: 'debug',
     description: 'The health server rejected a malformed request.',
