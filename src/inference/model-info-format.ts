@@ -98,7 +98,7 @@ export function formatPreprocess(p: ResolvedPreprocess): string[] {
   lines.push(`          auto: ${RULE_TEXT[p.rule]} (${p.reason})`);
   for (const [field, key, show] of FIELD_ROWS) {
     const from = p.overridden.includes(field) ? 'set by config' : 'auto';
-    lines.push(`  models.preprocess.${key.padEnd(13)} ${show(p.spec).padEnd(10)} (${from})`);
+    lines.push(`  models.preprocess.${key.padEnd(14)} ${show(p.spec).padEnd(10)} (${from})`);
   }
   return lines;
 }
