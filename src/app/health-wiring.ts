@@ -95,6 +95,7 @@ export function registerHealthChecks(
     new ModelOutputCheck({
       counts: () => p.pipeline.stats.modelOutput,
       emptyFrames: h.model_output.empty_frames,
+      saturatedFrames: h.model_output.saturated_frames,
       confidence: c.models.confidence,
       mode: p.mode,
       idleAfterMs: Math.max(h.stall_min_ms, 5 * intervalMs),

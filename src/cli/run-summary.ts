@@ -22,7 +22,7 @@ export interface RunSummary {
   };
   latencyMs: Record<string, { p50: number; p95: number; p99: number }>;
   detectionsByClass: Record<string, number>;
-  /** Set when frames were processed and none gave a detection: what to check. */
+  /** Set when frames were processed and none gave a detection, or the scores were pinned at 1: what to check. */
   noDetectionsHint?: string;
   sources: Array<{ id: number; description: string; state: string; framesRead: number }>;
 }
@@ -52,9 +52,21 @@ export function summarize(service: AdelineService): RunSummary {
     detectionsByClass: Object.fromEntries([...stats.detectionsByClass.entries()].sort()),
     sources,
   };
+  const m = stats.modelOutput;
   if (stats.processed > 0 && stats.detectionsByClass.size === 0)
     summary.noDetectionsHint = noDetectionsHint(stats.processed, service.config.models.confidence);
+  else if (m.frames > 0 && m.saturatedFrames >= Math.min(m.frames, 10))
+    summary.noDetectionsHint = saturatedHint(m.saturatedFrames);
   return summary;
+}
+
+/** Scores pinned at 1 on every recent frame: the input is out of the model's range. */
+export function saturatedHint(frames: number): string {
+  return (
+    `the detection scores were pinned at 1 in the last ${frames} frames: the input is likely out of ` +
+    'the range the model expects; check models.preprocess (scale 1/255 or 1, mean/std, channel ' +
+    "order; 'adeline model info MODEL --probe --image FRAME' prints the best score of each class)"
+  );
 }
 
 /** Why a model may see nothing, and how to find out (docs/health.md, model_output). */
@@ -62,7 +74,7 @@ export function noDetectionsHint(frames: number, confidence: number): string {
   return (
     `the model found nothing above models.confidence ${confidence} in ${frames} frames. ` +
     'If the video shows objects, check the preprocessing (models.preprocess: channel order, scale; ' +
-    "'adeline model info --probe MODEL' prints the top scores before the threshold), " +
+    "'adeline model info MODEL --probe --image FRAME' prints the best score of each class before the threshold), " +
     'the threshold (models.confidence) and the class names (--labels / models.labels_file)'
   );
 }

@@ -109,14 +109,14 @@ export const LOG_EVENTS = {
     description: 'A background spool fsync or cursor write failed (ADELINE_ERR_SPOOL_IO).',
   },
   health_changed: { level: 'info', description: 'A health check changed status.' },
-  model_output_empty: {
+  model_output_degraded: {
     level: 'warn',
     description:
-      'Health check model_output: the model found no detection above its threshold for health.model_output.empty_frames frames while frames flow (likely causes: preprocessing, threshold, labels).',
+      'Health check model_output went degraded: no detection above the threshold for health.model_output.empty_frames frames (fault blind), or scores pinned at 1 for health.model_output.saturated_frames frames (fault saturated), while frames flow. Names the likely causes (preprocessing, threshold, labels).',
   },
   model_output_recovered: {
     level: 'info',
-    description: 'Health check model_output: the model finds detections again.',
+    description: 'Health check model_output: the model output looks right again.',
   },
   http_request_rejected: {
     level: 'debug',

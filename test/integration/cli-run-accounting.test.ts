@@ -149,7 +149,7 @@ describe('adeline run frame accounting (real CLI, ffmpeg, ONNX Runtime, Mosquitt
     assert.ok(warning, `a warning line on stderr:\n${r.stderr}`);
     for (const hint of [
       'models.preprocess',
-      'adeline model info --probe',
+      'adeline model info MODEL --probe',
       'models.confidence',
       '--labels',
     ])

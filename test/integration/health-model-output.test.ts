@@ -1,8 +1,9 @@
 /**
  * Acceptance of the model_output health check on the real service: the real Ultralytics model
- * from ../shared/realworld/ on the real crowd video. Made blind by config, it is `degraded` on
- * /health/detailed within N frames and logs model_output_empty naming the check; with the right
- * settings it stays healthy (so the check is not simply always degraded).
+ * from ../shared/realworld/ on the real crowd video. With the wrong preprocessing forced by config
+ * (its scores pin at 1) or a threshold out of reach (it sees nothing), it is `degraded` on
+ * /health/detailed within N frames and logs model_output_degraded naming the check; with the
+ * right settings it stays healthy (so the check is not simply always degraded).
  */
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
@@ -16,7 +17,16 @@ const N = 5;
 interface Detailed {
   checks: Record<
     string,
-    { status: string; message: string; details: { frames: number; frames_since_detection: number } }
+    {
+      status: string;
+      message: string;
+      details: {
+        frames: number;
+        frames_since_detection: number;
+        saturated_frames: number;
+        fault?: string;
+      };
+    }
   >;
 }
 
@@ -34,6 +44,7 @@ function startOnPeople(set: Record<string, string | number>): ServiceRun {
     ],
     set: {
       'health.model_output.empty_frames': N,
+      'health.model_output.saturated_frames': N,
       'health.check_interval_ms': 100,
       ...set,
     },
@@ -52,7 +63,11 @@ async function modelOutputAfter(run: ServiceRun, frames: number) {
   );
 }
 
-function blindModelCase(what: string, set: Record<string, string | number>): void {
+function faultyModelCase(
+  what: string,
+  fault: 'blind' | 'saturated',
+  set: Record<string, string | number>,
+): void {
   it(`turns model_output degraded within ${N} frames and logs it, when ${what}`, async () => {
     const run = startOnPeople(set);
     try {
@@ -64,15 +79,22 @@ function blindModelCase(what: string, set: Record<string, string | number>): voi
         },
         { timeoutMs: 60_000, intervalMs: 100, what: 'model_output degraded' },
       );
-      assert.ok(c.details.frames_since_detection >= N);
+      assert.equal(c.details.fault, fault);
+      const streak =
+        fault === 'blind' ? c.details.frames_since_detection : c.details.saturated_frames;
+      assert.ok(streak >= N, JSON.stringify(c.details));
       assert.ok(
         c.details.frames <= N + 15,
         `degraded soon after ${N} frames (at ${c.details.frames}; frames run on while the check waits its turn)`,
       );
-      assert.match(c.message, /no detection above the threshold/);
+      assert.match(
+        c.message,
+        fault === 'blind' ? /no detection above the threshold/ : /scores pinned at 1/,
+      );
       assert.match(c.message, /models\.preprocess/);
-      const line = await run.waitForEvent('model_output_empty');
+      const line = await run.waitForEvent('model_output_degraded');
       assert.equal(line.check, 'model_output');
+      assert.equal(line.fault, fault);
       assert.equal(line.level, 'warn');
       assert.match(String(line.msg), /health check model_output/);
     } finally {
@@ -91,12 +113,24 @@ describe('model_output health check on a real model and video (../shared/realwor
       const c = await modelOutputAfter(run, N + 3);
       assert.equal(c.status, 'healthy', c.message);
       assert.ok(c.details.frames_since_detection < N, JSON.stringify(c.details));
+      assert.equal(c.details.saturated_frames, 0, 'real scores are not pinned at 1');
     } finally {
       await run.stop();
     }
   });
 
-  blindModelCase('the threshold is out of reach (models.confidence 0.999)', {
+  // yolov8n_int8 fed 0–255 instead of 0–1 is not blind: it reports ~230 boxes per frame, all
+  // with confidence ≈ 1 (measured on people.mp4 and street.mp4), so the sign is saturation.
+  faultyModelCase(
+    'the preprocessing is forced wrong (models.preprocess bgr, scale 1)',
+    'saturated',
+    {
+      'models.preprocess.channel_order': 'bgr',
+      'models.preprocess.scale': 1,
+    },
+  );
+
+  faultyModelCase('the threshold is out of reach (models.confidence 0.999)', 'blind', {
     'models.confidence': 0.999,
   });
 });
