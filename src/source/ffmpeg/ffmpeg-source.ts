@@ -16,6 +16,7 @@ import { buildFfmpegArgs, ffmpegInput, type FfmpegInput } from './ffmpeg-args.js
 import { checkFfmpeg, checkVideoFile, sessionFailure } from './ffmpeg-errors.js';
 import { FfmpegSession, type SessionEnd } from './ffmpeg-session.js';
 import { runStreamLoop } from './stream-loop.js';
+import type { FfmpegVersion } from './ffmpeg-version.js';
 import {
   type FfmpegSourceOptions,
   resolveOptions,
@@ -42,6 +43,7 @@ export class FfmpegSource implements FrameSource {
   private session: FfmpegSession | null = null;
   private runner: Promise<void> | null = null;
   private probed: ProbeResult | null = null;
+  private ffmpegVersion: FfmpegVersion | null = null;
   private failure: AdelineError | null = null;
   private settleFirst: (err?: AdelineError) => void = () => {};
   private seq = 0;
@@ -122,7 +124,7 @@ export class FfmpegSource implements FrameSource {
       );
     this.monitor.start();
     try {
-      await checkFfmpeg(this.o.ffmpegPath);
+      this.ffmpegVersion = await checkFfmpeg(this.o.ffmpegPath);
       if (this.input.kind === 'file') {
         await checkVideoFile(this.input.target);
         this.probed = await probeFile(this.input.target, this.o.ffprobePath, this.o.probeTimeoutMs);
@@ -153,7 +155,7 @@ export class FfmpegSource implements FrameSource {
   private openSession(dataTimeoutMs: number | null): FfmpegSession {
     const s = new FfmpegSession({
       bin: this.o.ffmpegPath,
-      args: buildFfmpegArgs(this.input),
+      args: buildFfmpegArgs(this.input, this.ffmpegVersion),
       handoff: this.handoff,
       pool: this.pool,
       makeFrame: (data, w, h, start) =>
