@@ -31,7 +31,6 @@ import {
 import { DiskSpool } from '../resilience/spool.js';
 import { FileIdSequence } from '../resilience/id-sequence.js';
 import { createSources, type CreatedSource } from '../source/create-source.js';
-import { Scheduler } from '../source/scheduler.js';
 import { createRoiStrategy } from '../roi/index.js';
 import { createStabilizer } from '../stabilization/index.js';
 import {
@@ -69,7 +68,6 @@ export class AdelineService {
   private readonly registry: HealthRegistry;
   private readonly startup = new StartupCheck();
   private pipeline: Pipeline<PreparedInput, RawOutput> | undefined;
-  private scheduler: Scheduler | undefined;
   private sources: CreatedSource[] = [];
   private state: PipelineState = 'starting';
   private stopping: Promise<void> | undefined;
@@ -223,6 +221,10 @@ export class AdelineService {
       },
     );
     const inferencePolicy = buildInferencePolicy(c.resilience);
+    this.sources = createSources(c, {
+      reconnectPolicy: (id) => buildReconnectPolicy(c.resilience.source_reconnect, `source_${id}`),
+      failFast: this.opts.failFast ?? false,
+    });
     const pipeline = new Pipeline<PreparedInput, RawOutput>({
       detector: {
         modelName: engine.info.name,
@@ -235,19 +237,18 @@ export class AdelineService {
       stabilizer,
       publisher: dataPlane,
       inferencePolicy,
+      sources: this.sources.map((s) => ({ source: s.source, maxFps: s.maxFps })),
+      maxFps: c.pipeline.max_fps,
       maxInFlight: c.pipeline.max_in_flight,
       frameLimit: this.opts.frameLimit,
       onLimitReached: () => this.requestStop('frame limit reached'),
+      onEnded: () => this.requestStop('all sources ended'),
     });
     this.pipeline = pipeline;
     this.lifecycle.add(
       'pipeline',
       async () => void (await pipeline.drain(Math.max(100, graceMs / 3))),
     );
-    this.sources = createSources(c, {
-      reconnectPolicy: (id) => buildReconnectPolicy(c.resilience.source_reconnect, `source_${id}`),
-      failFast: this.opts.failFast ?? false,
-    });
     initMetricSeries({
       sourceIds: this.sources.map((s) => s.source.id),
       classes: engine.info.classNames,
@@ -267,37 +268,26 @@ export class AdelineService {
         () => s.source.stop(),
       );
     }
-    const scheduler = new Scheduler({
-      sources: this.sources.map((s) => ({ source: s.source, maxFps: s.maxFps })),
-      maxFps: c.pipeline.max_fps,
-      admit: () => pipeline.admit(),
-      cancelAdmission: () => pipeline.cancelAdmission(),
-      process: (frame) => pipeline.submit(frame),
-      wantsMore: () => pipeline.wantsMore(),
-      onEnded: () => this.requestStop('all sources ended'),
-    });
-    this.scheduler = scheduler;
-    this.lifecycle.add('scheduler', () => scheduler.stop());
+    this.lifecycle.add('frame-loop', () => pipeline.stop());
     const closeChecks = registerHealthChecks(this.registry, c, {
       engine,
       inferencePolicy,
       controlPlane,
       dataPlane,
-      scheduler,
       sources: this.sources,
       pipeline,
       telemetry: getTelemetryRuntime(),
       mode: () => this.loopMode(),
     });
     this.lifecycle.add('health-checks', closeChecks);
-    scheduler.start();
+    pipeline.start();
   }
 
   private loopMode(): 'running' | 'waiting' | 'paused' | 'ended' {
     if (this.state === 'paused') return 'paused';
     if (this.state !== 'running') return 'ended';
     const states = this.sources.map(
-      (s) => this.scheduler?.sourceStatus(s.source.id).state ?? 'connecting',
+      (s) => this.pipeline?.sourceStatus(s.source.id).state ?? 'connecting',
     );
     if (states.every((st) => st === 'ended')) return 'ended';
     if (states.every((st) => st === 'connecting' || st === 'reconnecting' || st === 'ended'))
@@ -308,14 +298,12 @@ export class AdelineService {
   pause(): void {
     if (this.state !== 'running') return;
     this.state = 'paused';
-    this.scheduler?.pause();
     this.pipeline?.pause();
   }
 
   resume(): void {
     if (this.state !== 'paused') return;
     this.state = 'running';
-    this.scheduler?.resume();
     this.pipeline?.resume();
   }
 
@@ -355,7 +343,7 @@ export class AdelineService {
 
   sourceStatuses(): Array<{ id: number; description: string; state: string; framesRead: number }> {
     return this.sources.map(({ source }) => {
-      const st = this.scheduler ? this.scheduler.sourceStatus(source.id) : source.status();
+      const st = this.pipeline ? this.pipeline.sourceStatus(source.id) : source.status();
       return {
         id: source.id,
         description: source.description,
@@ -366,7 +354,7 @@ export class AdelineService {
   }
 
   droppedByReason(): Record<string, number> {
-    const counts: Record<string, number> = { ...(this.scheduler?.dropped() ?? {}) };
+    const counts: Record<string, number> = { ...(this.pipeline?.dropped() ?? {}) };
     counts.error = (counts.error ?? 0) + (this.pipeline?.stats.failed ?? 0);
     return counts;
   }
