@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { AdelineConfig } from '../config/schema.js';
 import {
+  preprocessOptionsFromConfig,
   resolveIntraOpThreads,
   type InferenceEngine,
   type PreparedInput,
@@ -20,7 +21,7 @@ import { initMetricSeries } from '../telemetry/metrics.js';
 
 export type ServicePipeline = Pipeline<PreparedInput, RawOutput>;
 
-/** InferenceEngine.open options from models.*, pipeline.max_in_flight and resilience.inference. */
+/** InferenceEngine.open options from models.* (preprocess included), pipeline.max_in_flight and resilience.inference. */
 export function engineOptions(c: AdelineConfig): Parameters<typeof InferenceEngine.open>[0] {
   return {
     modelPath: c.models.local_path,
@@ -28,6 +29,7 @@ export function engineOptions(c: AdelineConfig): Parameters<typeof InferenceEngi
     labelsFile: c.models.labels_file,
     intraOpThreads: resolveIntraOpThreads(c.models.intra_op_threads),
     imgsz: c.models.imgsz,
+    preprocess: preprocessOptionsFromConfig(c.models.preprocess),
     confidence: c.models.confidence,
     iouThreshold: c.models.iou_threshold,
     poolSize: c.pipeline.max_in_flight + 1,
