@@ -63,11 +63,12 @@ describe('app lifecycle: parts start in order and stop in reverse within one gra
       `the slow step was given the whole budget (${took.toFixed(0)} ms)`,
     );
     assert.ok(
-      took < graceMs + 100,
+      took < graceMs + 200,
       `stopAll took ${took.toFixed(0)} ms for a ${graceMs} ms grace period`,
     );
     assert.ok(budgets[0]! > graceMs - 50, 'the first step saw nearly all the budget');
-    assert.equal(budgets[1], 0, 'the step after it saw the budget spent');
+    // timers may fire a fraction of a millisecond early against performance.now()
+    assert.ok(budgets[1]! < 5, `the step after it saw the budget spent (${budgets[1]} ms left)`);
   });
 
   it('goes on stopping when a stop step throws', async () => {
