@@ -10,6 +10,13 @@ export type { DropReason } from '../telemetry/schema.js';
 
 const log = getLogger('scheduler');
 
+/** Drops that follow from the configuration or a request (logged at info, not as a warning). */
+const EXPECTED_DROPS: ReadonlySet<DropReason> = new Set<DropReason>([
+  'max_fps',
+  'paused',
+  'shutdown',
+]);
+
 export type DropCounts = Record<DropReason, number>;
 
 export function emptyDropCounts(): DropCounts {
@@ -39,7 +46,7 @@ export class DropCounter {
       this.logged.add(key);
       logEvent(
         log,
-        'frames_dropped',
+        EXPECTED_DROPS.has(reason) ? 'frames_skipped' : 'frames_dropped',
         `source ${sourceId} is dropping frames (${reason}): ${DROP_REASON_MEANINGS[reason]}`,
         {
           source_id: sourceId,

@@ -45,7 +45,13 @@ export const LOG_EVENTS = {
   },
   frames_dropped: {
     level: 'warn',
-    description: 'Frames are being dropped (logged once per source and reason).',
+    description:
+      'Frames are being dropped because the pipeline is behind or a frame failed (backpressure, error; logged once per source and reason).',
+  },
+  frames_skipped: {
+    level: 'info',
+    description:
+      'Frames are skipped as configured or requested (max_fps, paused, shutdown; logged once per source and reason). Expected, so not a warning.',
   },
   frame_processed: {
     level: 'debug',
