@@ -30,11 +30,14 @@ export interface LiveSenderOptions {
 export type SendOutcome = 'sent' | 'spooled';
 
 const noop = (): void => undefined;
+/** A checkpoint not answered within this long (a broken broker, a stalled link) is sent again. */
+const CHECKPOINT_STALE_MS = 5000;
 
 export class LiveSender {
   private readonly window = new DeliveryWindow();
   private timer: NodeJS.Timeout | null = null;
   private checkpointInFlight = false;
+  private checkpointSentAt = 0;
   /** Bumped on every connection loss: a checkpoint of an earlier connection confirms nothing. */
   private epoch = 0;
 
@@ -135,11 +138,14 @@ export class LiveSender {
   }
 
   private checkpoint(): void {
-    if (this.o.qos !== 0 || this.checkpointInFlight || this.window.unconfirmed() === 0) return;
+    if (this.o.qos !== 0 || this.window.unconfirmed() === 0) return;
+    // One checkpoint at a time; one unanswered for CHECKPOINT_STALE_MS no longer blocks the next.
+    if (this.checkpointInFlight && Date.now() - this.checkpointSentAt < CHECKPOINT_STALE_MS) return;
     if (!this.o.connection.isConnected()) return;
     const mark = this.window.lastHandedSeq();
     const epoch = this.epoch;
     this.checkpointInFlight = true;
+    this.checkpointSentAt = Date.now();
     this.o.connection.checkpoint(this.o.checkpointTopic).then(
       () => {
         if (epoch !== this.epoch) return;
