@@ -24,13 +24,11 @@ import { LogBudget } from './log-budget.js';
 import { buildMetricsMessage } from './metrics-message.js';
 import { failureReason, type FailureReason } from './publish-reason.js';
 import { LiveSender } from './live-sender.js';
-import { SpoolReplayer, type ReplayOptions } from './spool-replayer.js';
-import { injectUserProperties, traceProperties } from './trace-carrier.js';
+import { replayPublisher, SpoolReplayer, type ReplayOptions } from './spool-replayer.js';
+import { injectUserProperties } from './trace-carrier.js';
 
 /** The topic of the QoS 0 checkpoint UNSUBSCRIBE (live-sender.ts); nobody subscribes to it. */
 export const CHECKPOINT_TOPIC = 'adeline/$checkpoint';
-/** MQTT 5 user property on replayed messages: consumers can tell late data from live data. */
-export const REPLAYED = { replayed: 'true' } as const;
 
 export interface DataPlaneOptions {
   mqtt: MqttConfig;
@@ -102,7 +100,7 @@ export class DataPlane implements Component {
             maxInFlight: o.replay?.max_in_flight ?? 32,
             ratePerS: o.replay?.rate_per_s ?? 0,
             canPublish: () => this.canPublish(),
-            publish: (rec) => this.replay(rec),
+            publish: replayPublisher(this.connection, o.policy, this.qos),
           });
     this.connection.onConnect(() => this.replayer?.kick());
   }
@@ -216,19 +214,6 @@ export class DataPlane implements Component {
     // after half_open_after_ms the next frame is its trial call, so the breaker can close again.
     if (!this.liveFirst && this.spooled() > 0) return 'behind_spool';
     return null;
-  }
-
-  /**
-   * One replay through the policy, at QoS 1 at least (the spool advances only on a PUBACK), with
-   * the record's own traceparent. A retry after a timeout waits for the same publish.
-   */
-  private replay(rec: SpoolRecord): Promise<void> {
-    const userProperties = { ...traceProperties(rec.traceparent, rec.tracestate), ...REPLAYED };
-    const opts = { qos: Math.max(1, this.qos) as 1 | 2, userProperties };
-    let handed: Promise<void> | undefined;
-    return this.o.policy.execute(
-      () => (handed ??= this.connection.publish(rec.topic, rec.payload, opts)),
-    );
   }
 
   private spoolFor(rec: SpoolRecord, reason: string): Promise<PublishResult> {

@@ -10,14 +10,15 @@
  */
 import type { Link } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
-import type { Spool, SpoolRecord } from '../resilience/types.js';
+import type { CallPolicy, Spool, SpoolRecord } from '../resilience/types.js';
+import type { MqttConnection } from './connection.js';
 import { describeError } from '../domain/errors.js';
 import { addMetric, setGauge } from '../telemetry/metrics.js';
 import { getLogger, type Logger, logEvent } from '../telemetry/logger.js';
 import { ATTRS, SPANS } from '../telemetry/schema.js';
 import { recordSpanError, startSpan, withSpan } from '../telemetry/tracing.js';
 import { LogBudget } from './log-budget.js';
-import { contextFromTraceparent } from './trace-carrier.js';
+import { contextFromTraceparent, traceProperties } from './trace-carrier.js';
 import { failureReason } from './publish-reason.js';
 
 export interface ReplayerOptions {
@@ -38,6 +39,28 @@ export interface ReplayOptions {
   live_first: boolean;
   max_in_flight: number;
   rate_per_s: number;
+}
+
+/** MQTT 5 user property on replayed messages: consumers can tell late data from live data. */
+export const REPLAYED = { replayed: 'true' } as const;
+
+/**
+ * Publishes one replay through the policy, at QoS 1 at least (the spool advances only on a
+ * PUBACK), with the record's own traceparent. A retry after a timeout waits for the same publish.
+ */
+export function replayPublisher(
+  connection: MqttConnection,
+  policy: CallPolicy,
+  qos: 0 | 1 | 2,
+): (rec: SpoolRecord) => Promise<void> {
+  const q = Math.max(1, qos) as 1 | 2;
+  return (rec) => {
+    const userProperties = { ...traceProperties(rec.traceparent, rec.tracestate), ...REPLAYED };
+    let handed: Promise<void> | undefined;
+    return policy.execute(
+      () => (handed ??= connection.publish(rec.topic, rec.payload, { qos: q, userProperties })),
+    );
+  };
 }
 
 /** Looked up per use, so a logger configured after import (configureLogger) is used. */
