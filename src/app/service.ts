@@ -43,6 +43,8 @@ import {
 } from '../inference/index.js';
 import { AppController } from './controller.js';
 import { registerHealthChecks, StartupCheck } from './health-wiring.js';
+import { buildLiveView, liveSourceReadings, localUrl } from './live-wiring.js';
+import type { LiveView } from '../live/index.js';
 import { Lifecycle } from './lifecycle.js';
 import { startRuntimeGauges } from './runtime-gauges.js';
 import { watchFaultFile } from './test-faults.js';
@@ -74,6 +76,7 @@ export class AdelineService {
   private state: PipelineState = 'starting';
   private stopping: Promise<void> | undefined;
   private healthServer: HealthServer | undefined;
+  private liveView: LiveView | undefined;
 
   private constructor(
     readonly config: AdelineConfig,
@@ -98,6 +101,12 @@ export class AdelineService {
     return this.healthServer?.port ?? null;
   }
 
+  /** The URL of `path` on the health server (loopback for a wildcard host), or null. */
+  healthUrl(path: string): string | null {
+    const port = this.healthPort;
+    return port === null ? null : localUrl(this.config.health.host, port, path);
+  }
+
   async start(): Promise<void> {
     const span = startSpan(SPANS.lifecycle.name, {
       root: true,
@@ -110,6 +119,7 @@ export class AdelineService {
       logEvent(log, 'service_started', 'Adeline is running', {
         sources: this.sources.map((s) => s.source.description),
         health_port: this.healthPort,
+        live_view_url: this.liveView ? this.healthUrl('/live') : null,
       });
     } catch (err) {
       this.fatalError = err instanceof Error ? err : new Error(String(err));
@@ -135,8 +145,15 @@ export class AdelineService {
       () => this.registry.start(),
       () => this.registry.stop(),
     );
+    const live = buildLiveView(c, {
+      registry: this.registry,
+      sources: () => liveSourceReadings(this.sources, this.scheduler),
+      pipelineState: () => this.state,
+    });
+    this.liveView = live;
     if (c.health.enabled) {
       const server = new HealthServer({
+        routes: live?.middleware(),
         registry: this.registry,
         host: c.health.host,
         port: c.health.port,
@@ -150,6 +167,7 @@ export class AdelineService {
         () => server.start(),
         () => server.stop(),
       );
+      if (live) this.lifecycle.add('live-view', () => live.stop());
     }
     this.lifecycle.add('runtime-gauges', startRuntimeGauges(c.models.local_path));
     const spool = c.spool.enabled ? new DiskSpool(c.spool) : null;
@@ -199,7 +217,13 @@ export class AdelineService {
       roi,
       stabilizer,
     });
-    const controlPlane = new ControlPlane({ mqtt: c.mqtt, url, controller, protocolVersion });
+    const controlPlane = new ControlPlane({
+      mqtt: c.mqtt,
+      url,
+      controller,
+      protocolVersion,
+      onReply: live?.recordReply,
+    });
     await this.lifecycle.start(
       'control-plane',
       () => controlPlane.start(),
@@ -235,6 +259,7 @@ export class AdelineService {
       stabilizer,
       publisher: dataPlane,
       inferencePolicy,
+      tap: live?.hub,
       maxInFlight: c.pipeline.max_in_flight,
       frameLimit: this.opts.frameLimit,
       onLimitReached: () => this.requestStop('frame limit reached'),

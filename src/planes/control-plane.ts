@@ -12,6 +12,7 @@ import type { MqttConfig } from './broker-url.js';
 import { CommandRunner } from './command-runner.js';
 import { MqttConnection, type UserProperties } from './connection.js';
 import { connectionView, type PlaneHealthView } from './health-view.js';
+import type { StatusMessage } from './status-message.js';
 import { StatusPublisher } from './status-publisher.js';
 
 export interface ControlPlaneOptions {
@@ -26,6 +27,8 @@ export interface ControlPlaneOptions {
   maxPending?: number;
   /** Longest a command may run before it gets an ADELINE_ERR_COMMAND_FAILED reply, ms. Default 10000. */
   commandTimeoutMs?: number;
+  /** Sees every command reply published (the live view's command list). Must not throw. */
+  onReply?: (reply: StatusMessage) => void;
 }
 
 interface Pending {
@@ -52,7 +55,7 @@ export class ControlPlane implements Component {
       env: o.env,
       will: { topic: t.availability, payload: 'offline', qos: 1, retain: true },
     });
-    this.out = new StatusPublisher(this.connection, o.mqtt);
+    this.out = new StatusPublisher(this.connection, o.mqtt, o.onReply);
     const ctx = {
       controller: o.controller,
       metricsTopic: t.metrics,

@@ -26,6 +26,7 @@ export class StatusPublisher {
   constructor(
     private readonly conn: MqttConnection,
     private readonly cfg: MqttConfig,
+    private readonly onReply?: (reply: StatusMessage) => void,
   ) {}
 
   message(
@@ -49,6 +50,11 @@ export class StatusPublisher {
   /** A command reply; does not wait for the broker (replies stay in order anyway). */
   reply(msg: StatusMessage): void {
     const retain = msg.status !== 'error';
+    try {
+      this.onReply?.(msg);
+    } catch {
+      // an observer never stops a reply
+    }
     void this.send(
       'status',
       this.cfg.topics.control_status,

@@ -1,0 +1,74 @@
+/** Builds the live view from config and wires its readers (app/ owns the wiring). */
+import type { AdelineConfig } from '../config/schema.js';
+import type { HealthRegistry } from '../health/index.js';
+import {
+  isLoopbackHost,
+  liveViewEnabled,
+  LiveView,
+  resolveLiveAuth,
+  sharpJpegEncoder,
+  type LiveSourceReading,
+} from '../live/index.js';
+import { getLogger, logEvent } from '../telemetry/logger.js';
+import type { CreatedSource } from '../source/create-source.js';
+import type { Scheduler } from '../source/scheduler.js';
+
+const log = getLogger('live-view');
+
+export interface LiveParts {
+  registry: HealthRegistry;
+  sources: () => LiveSourceReading[];
+  pipelineState: () => string;
+}
+
+/** The live view, or undefined when it is off (live_view.enabled, or the health server is off). */
+export function buildLiveView(c: AdelineConfig, parts: LiveParts): LiveView | undefined {
+  const lv = c.live_view;
+  if (!c.health.enabled || !liveViewEnabled(lv.enabled, c.health.host)) return undefined;
+  const auth = resolveLiveAuth(lv.auth);
+  if (auth.mode === 'none' && !isLoopbackHost(c.health.host))
+    logEvent(
+      log,
+      'live_view_unprotected',
+      `the live view is served on ${c.health.host} without auth: anyone who reaches port ${c.health.port} sees the cameras; set live_view.auth.mode (bearer or basic) or live_view.enabled: false`,
+      { host: c.health.host },
+    );
+  return new LiveView({
+    maxFps: lv.max_fps,
+    jpegQuality: lv.jpeg_quality,
+    maxViewers: lv.max_viewers,
+    commandsShown: lv.commands_shown,
+    auth,
+    traceLinkTemplate: c.telemetry.trace_link_template,
+    encoder: sharpJpegEncoder,
+    readers: {
+      sources: parts.sources,
+      health: parts.registry,
+      pipelineState: parts.pipelineState,
+    },
+  });
+}
+
+/** Each source's state, frames and drops, as the live view shows them. */
+export function liveSourceReadings(
+  sources: readonly CreatedSource[],
+  scheduler: Scheduler | undefined,
+): LiveSourceReading[] {
+  return sources.map(({ source }) => {
+    const st = scheduler ? scheduler.sourceStatus(source.id) : source.status();
+    return {
+      id: source.id,
+      description: source.description,
+      state: st.state,
+      delivered: scheduler?.deliveredCount(source.id) ?? 0,
+      framesRead: st.framesRead,
+      drops: { ...(scheduler?.dropped(source.id) ?? {}) },
+    };
+  });
+}
+
+/** Where to open the live view, for logs and the CLI (a wildcard host is shown as loopback). */
+export function localUrl(host: string, port: number, path: string): string {
+  const h = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}${path}`;
+}
