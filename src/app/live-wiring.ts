@@ -49,6 +49,15 @@ export function buildLiveView(c: AdelineConfig, parts: LiveParts): LiveView | un
   });
 }
 
+/** Logs where the live view is served; returns its stop (app/ adds it to the lifecycle). */
+export function startLiveView(live: LiveView, c: AdelineConfig, port: number): () => void {
+  logEvent(log, 'live_view_ready', `live view on ${localUrl(c.health.host, port, '/live')}`, {
+    url: localUrl(c.health.host, port, '/live'),
+    auth: live.authMode,
+  });
+  return () => live.stop();
+}
+
 /** Each source's state, frames and drops, as the live view shows them. */
 export function liveSourceReadings(
   sources: readonly CreatedSource[],

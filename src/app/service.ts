@@ -43,8 +43,7 @@ import {
 } from '../inference/index.js';
 import { AppController } from './controller.js';
 import { registerHealthChecks, StartupCheck } from './health-wiring.js';
-import { buildLiveView, liveSourceReadings, localUrl } from './live-wiring.js';
-import type { LiveView } from '../live/index.js';
+import { buildLiveView, liveSourceReadings, startLiveView } from './live-wiring.js';
 import { Lifecycle } from './lifecycle.js';
 import { startRuntimeGauges } from './runtime-gauges.js';
 import { watchFaultFile } from './test-faults.js';
@@ -76,7 +75,11 @@ export class AdelineService {
   private state: PipelineState = 'starting';
   private stopping: Promise<void> | undefined;
   private healthServer: HealthServer | undefined;
-  private liveView: LiveView | undefined;
+  /** For `adeline run` to print where to look: the broker in use, whether /live is served. */
+  readonly endpoints: { brokerUrl: string | null; liveView: boolean } = {
+    brokerUrl: null,
+    liveView: false,
+  };
 
   private constructor(
     readonly config: AdelineConfig,
@@ -101,12 +104,6 @@ export class AdelineService {
     return this.healthServer?.port ?? null;
   }
 
-  /** The URL of `path` on the health server (loopback for a wildcard host), or null. */
-  healthUrl(path: string): string | null {
-    const port = this.healthPort;
-    return port === null ? null : localUrl(this.config.health.host, port, path);
-  }
-
   async start(): Promise<void> {
     const span = startSpan(SPANS.lifecycle.name, {
       root: true,
@@ -119,7 +116,6 @@ export class AdelineService {
       logEvent(log, 'service_started', 'Adeline is running', {
         sources: this.sources.map((s) => s.source.description),
         health_port: this.healthPort,
-        live_view_url: this.liveView ? this.healthUrl('/live') : null,
       });
     } catch (err) {
       this.fatalError = err instanceof Error ? err : new Error(String(err));
@@ -150,7 +146,7 @@ export class AdelineService {
       sources: () => liveSourceReadings(this.sources, this.scheduler),
       pipelineState: () => this.state,
     });
-    this.liveView = live;
+    this.endpoints.liveView = live !== undefined;
     if (c.health.enabled) {
       const server = new HealthServer({
         routes: live?.middleware(),
@@ -167,7 +163,7 @@ export class AdelineService {
         () => server.start(),
         () => server.stop(),
       );
-      if (live) this.lifecycle.add('live-view', () => live.stop());
+      if (live) this.lifecycle.add('live-view', startLiveView(live, c, server.port));
     }
     this.lifecycle.add('runtime-gauges', startRuntimeGauges(c.models.local_path));
     const spool = c.spool.enabled ? new DiskSpool(c.spool) : null;
@@ -187,6 +183,7 @@ export class AdelineService {
     } else {
       url = target.url;
     }
+    this.endpoints.brokerUrl = url;
     const engine = await InferenceEngine.open({
       modelPath: c.models.local_path,
       layout: c.models.layout,
@@ -285,6 +282,7 @@ export class AdelineService {
       ],
       commands: VALID_COMMANDS,
     });
+    live?.hub.initSeries(this.sources.map((s) => s.source.id));
     for (const s of this.sources) {
       await this.lifecycle.start(
         `source-${s.source.id}`,
