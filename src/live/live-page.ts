@@ -15,6 +15,7 @@ export const LIVE_HTML = `<!doctype html>
 <meta name="referrer" content="no-referrer">
 <title>Adeline live view</title>
 <link rel="stylesheet" href="/live/style.css">
+<link rel="icon" href="/live/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header>
@@ -59,3 +60,6 @@ th, td { text-align: left; padding: .15em .5em; border-bottom: 1px solid #d1d5db
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
 `;
+
+export const LIVE_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="2" y="3" width="12" height="10" fill="none" stroke="#22d3ee" stroke-width="2"/></svg>';

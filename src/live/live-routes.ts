@@ -8,7 +8,7 @@ import type { Context, Middleware, Next } from 'koa';
 import { addMetric } from '../telemetry/metrics.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
 import { challenge, checkAuth, type AuthOutcome, type LiveAuth } from './live-auth.js';
-import { LIVE_CSS, LIVE_HTML } from './live-page.js';
+import { LIVE_CSS, LIVE_HTML, LIVE_ICON } from './live-page.js';
 import { LIVE_SCRIPT } from './live-script.js';
 
 const log = getLogger('live-view');
@@ -22,6 +22,7 @@ const ASSETS: Record<string, { type: string; body: string }> = {
   '/live/': { type: 'text/html; charset=utf-8', body: LIVE_HTML },
   '/live/app.js': { type: 'text/javascript; charset=utf-8', body: LIVE_SCRIPT },
   '/live/style.css': { type: 'text/css; charset=utf-8', body: LIVE_CSS },
+  '/live/favicon.svg': { type: 'image/svg+xml', body: LIVE_ICON },
 };
 
 export interface LiveRoutesOptions {

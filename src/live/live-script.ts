@@ -87,7 +87,8 @@ export const LIVE_SCRIPT = `'use strict';
     g.drawImage(bmp, 0, 0);
     const lw = Math.max(2, Math.round(ev.width / 320));
     g.lineWidth = lw;
-    g.font = Math.max(12, 7 * lw) + 'px sans-serif';
+    const fontPx = Math.max(10, Math.round(ev.width / 40));
+    g.font = fontPx + 'px sans-serif';
     g.textBaseline = 'bottom';
     if (ev.roi) {
       g.setLineDash([8, 6]);
@@ -101,7 +102,7 @@ export const LIVE_SCRIPT = `'use strict';
       g.strokeRect(x1, y1, x2 - x1, y2 - y1);
       const text = label(d);
       const w = g.measureText(text).width + 6;
-      const h = Math.max(12, 7 * lw) + 4;
+      const h = fontPx + 4;
       const ty = y1 > h ? y1 : y1 + h;
       g.fillStyle = 'rgba(8, 51, 68, 0.8)';
       g.fillRect(x1, ty - h, w, h);
