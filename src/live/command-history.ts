@@ -3,7 +3,7 @@
  * control plane publishes; keeps a bounded ring; results are summarised (one line, cut short)
  * and URL passwords in them are masked.
  */
-import { maskUrlPassword } from '../config/mask.js';
+import { maskUrlPasswords } from './mask-text.js';
 
 /** The fields of a control reply the live view shows (planes/status-message.ts fits). */
 export interface ReplyLike {
@@ -38,7 +38,7 @@ export class CommandHistory {
       command: reply.command ?? '(unparsed)',
       request_id: reply.request_id ?? null,
       status: reply.status,
-      detail: maskUrlPassword(detailOf(reply)),
+      detail: maskUrlPasswords(detailOf(reply)),
     });
     if (this.entries.length > this.size) this.entries.shift();
   }

@@ -4,7 +4,7 @@
  * last control commands. Everything that could carry a secret (source descriptions, check
  * messages) has URL passwords masked; the page renders every string as text.
  */
-import { maskUrlPassword } from '../config/mask.js';
+import { maskUrlPasswords } from './mask-text.js';
 import type { HealthReader } from '../health/http-app.js';
 import type { CommandEntry } from './command-history.js';
 
@@ -61,7 +61,7 @@ export class LiveStatusBuilder {
         prev && dt > 0 ? Math.round(((s.delivered - prev.delivered) / dt) * 10) / 10 : null;
       return {
         id: s.id,
-        description: maskUrlPassword(s.description),
+        description: maskUrlPasswords(s.description),
         state: s.state,
         fps,
         frames_read: s.framesRead,
@@ -78,7 +78,7 @@ export class LiveStatusBuilder {
         checks: view.checks.map((c) => ({
           name: c.name,
           status: c.status,
-          message: maskUrlPassword(c.message),
+          message: maskUrlPasswords(c.message),
         })),
       },
       commands: this.readers.commands(),
