@@ -9,6 +9,7 @@ export const SCENARIOS = [
   'mqtt',
   'scaling',
   'soak',
+  'liveview',
   'profile',
 ] as const;
 

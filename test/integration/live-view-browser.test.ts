@@ -121,7 +121,7 @@ describe('live view in a headless browser', function () {
     assert.equal(wrong.status, 401);
     const bad = await fetch(`${base}/live`, { headers: { Authorization: 'Bearer' } });
     assert.equal(bad.status, 401);
-    assert.equal((await bad.json()).error, 'bad_auth_header');
+    assert.equal(((await bad.json()) as { error: string }).error, 'bad_auth_header');
     const text = await metrics();
     assert.ok(
       sum(text, 'adeline_live_view_requests_rejected_total', { reason: 'unauthorized' }) >= 5,
@@ -158,13 +158,13 @@ describe('live view in a headless browser', function () {
     const drawnOf = (id: number) =>
       page.evaluate(
         (sid) =>
-          (window as unknown as { adelineLive: { drawn: Record<number, unknown> } }).adelineLive
+          (globalThis as unknown as { adelineLive: { drawn: Record<number, unknown> } }).adelineLive
             .drawn[sid],
         id,
       ) as Promise<DrawnFrame | undefined>;
     const canvasOf = (id: number) =>
       page.$eval(`article[data-source-id="${id}"] canvas`, (c) =>
-        (c as HTMLCanvasElement).toDataURL(),
+        (c as unknown as { toDataURL(): string }).toDataURL(),
       );
 
     const first = await waitFor(
@@ -221,7 +221,7 @@ describe('live view in a headless browser', function () {
     assert.ok(cells.includes(EVIL_CLASS));
     assert.equal(await page.$$eval('script', (s) => s.length), 1);
     assert.equal(
-      await page.evaluate(() => (window as unknown as { __xss?: string }).__xss),
+      await page.evaluate(() => (globalThis as unknown as { __xss?: string }).__xss),
       undefined,
     );
     const health = await page.$eval('#health', (e) => e.textContent);
