@@ -108,3 +108,32 @@ describe('live_view configuration', () => {
     assert.throws(() => resolveLiveAuth(gone), /password_file .* cannot be read \(ENOENT\)/);
   });
 });
+
+describe('live view in the compose stack', () => {
+  it('is enabled with basic auth and a valid Grafana trace link by docker-compose.yml', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
+      services: { adeline: { environment: Record<string, string> } };
+    };
+    const env = Object.fromEntries(
+      Object.entries(compose.services.adeline.environment).map(([k, v]) => [
+        k,
+        String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1'),
+      ]),
+    );
+    const { config } = loadConfig({ file: 'deploy/adeline/config.yaml', env });
+    assert.equal(config.health.host, '0.0.0.0');
+    assert.equal(liveViewEnabled(config.live_view.enabled, config.health.host), true);
+    assert.equal(config.live_view.auth.mode, 'basic');
+    const link = config.telemetry.trace_link_template ?? '';
+    assert.ok(link.startsWith('http://127.0.0.1:3000/explore?'), link);
+    const panes = JSON.parse(
+      decodeURIComponent(
+        new URL(link.replace('{trace_id}', 'abc')).searchParams.get('panes') ?? '',
+      ),
+    ) as { a: { queries: Array<{ query: string; datasource: { uid: string } }> } };
+    assert.equal(panes.a.queries[0]?.query, 'abc');
+    assert.equal(panes.a.queries[0]?.datasource.uid, 'tempo');
+  });
+});
