@@ -40,6 +40,7 @@ export function buildLiveView(c: AdelineConfig, parts: LiveParts): LiveView | un
     commandsShown: lv.commands_shown,
     auth,
     traceLinkTemplate: c.telemetry.trace_link_template,
+    timingsFrames: lv.timings_frames,
     encoder: sharpJpegEncoder,
     readers: {
       sources: parts.sources,

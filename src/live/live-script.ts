@@ -11,7 +11,7 @@ import { STAGES } from '../telemetry/schema.js';
 export const LIVE_SCRIPT = `'use strict';
 (() => {
   const STAGES = ${JSON.stringify(STAGES)};
-  const MAX_TIMINGS = 20;
+  let maxTimings = 20;
   const tiles = new Map();
   const timings = [];
   let linkTemplate = null;
@@ -147,7 +147,7 @@ export const LIVE_SCRIPT = `'use strict';
 
   function addTimings(ev) {
     timings.unshift(ev);
-    if (timings.length > MAX_TIMINGS) timings.pop();
+    while (timings.length > maxTimings) timings.pop();
     renderTimings();
   }
   function renderTimings() {
@@ -155,6 +155,7 @@ export const LIVE_SCRIPT = `'use strict';
   }
 
   function onStatus(st) {
+    maxTimings = st.timings_frames;
     const newLink = st.trace_link_template;
     if (newLink !== linkTemplate) {
       linkTemplate = newLink;

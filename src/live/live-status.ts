@@ -40,6 +40,8 @@ export interface LiveStatusEvent {
   health: { status: string; checks: Array<{ name: string; status: string; message: string }> };
   commands: CommandEntry[];
   trace_link_template: string | null;
+  /** Rows of the stage-timings strip (live_view.timings_frames). */
+  timings_frames: number;
 }
 
 export class LiveStatusBuilder {
@@ -47,7 +49,7 @@ export class LiveStatusBuilder {
 
   constructor(
     private readonly readers: LiveStatusReaders,
-    private readonly traceLinkTemplate: string | null,
+    private readonly display: { traceLinkTemplate: string | null; timingsFrames: number },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -82,7 +84,8 @@ export class LiveStatusBuilder {
         })),
       },
       commands: this.readers.commands(),
-      trace_link_template: this.traceLinkTemplate,
+      trace_link_template: this.display.traceLinkTemplate,
+      timings_frames: this.display.timingsFrames,
     };
   }
 

@@ -18,6 +18,7 @@ export interface LiveViewOptions {
   commandsShown: number;
   auth: LiveAuth;
   traceLinkTemplate: string | null;
+  timingsFrames: number;
   encoder: JpegEncoder;
   /** Everything but the commands, which the view keeps itself (recordReply). */
   readers: Omit<LiveStatusReaders, 'commands'>;
@@ -37,7 +38,7 @@ export class LiveView {
     this.history = new CommandHistory(o.commandsShown);
     this.status = new LiveStatusBuilder(
       { ...o.readers, commands: () => this.history.list() },
-      o.traceLinkTemplate,
+      { traceLinkTemplate: o.traceLinkTemplate, timingsFrames: o.timingsFrames },
     );
   }
 
