@@ -83,6 +83,7 @@ describe('live view in a headless browser', function () {
         'live_view.max_fps': 5,
         'live_view.auth.mode': 'bearer',
         'models.labels_file': labels,
+        'telemetry.trace_link_template': 'http://grafana.example/explore?trace={trace_id}',
       },
       env: { ADELINE_LIVE_VIEW__AUTH__TOKEN: TOKEN },
     });
@@ -228,6 +229,25 @@ describe('live view in a headless browser', function () {
     assert.match(health ?? '', /healthy|degraded|unhealthy/);
     const timings = await page.$$eval('#timings tbody tr', (r) => r.length);
     assert.ok(timings >= 2, 'the stage timings strip has rows');
+    const links = await page.$$eval('#timings a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(
+      links.includes(`http://grafana.example/explore?trace=${later.trace_id}`),
+      `a trace link for frame ${later.frame_id}: ${links.join(' ')}`,
+    );
+    // A control command and its reply show up.
+    await sub.publishAsync('inference/control/commands', JSON.stringify({ command: 'pause' }), {
+      qos: 1,
+    });
+    await waitFor(
+      async () =>
+        (
+          await page.$$eval('#commands tbody tr', (rows) => rows.map((r) => r.textContent ?? ''))
+        ).find((t) => t.includes('pause') && t.includes('paused')),
+      { timeoutMs: 10_000, what: 'the pause command and its reply on the page' },
+    );
+    await sub.publishAsync('inference/control/commands', JSON.stringify({ command: 'resume' }), {
+      qos: 1,
+    });
     assert.ok(!(await page.content()).includes(TOKEN), 'the token is not on the page');
 
     mkdirSync(ARTIFACTS, { recursive: true });
