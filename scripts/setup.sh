@@ -26,7 +26,7 @@ as_root() {
 pkgs=(ffmpeg ca-certificates)
 command -v npm >/dev/null || pkgs+=(nodejs npm)
 if [ "$want_test" -eq 1 ]; then
-  pkgs+=(mosquitto mosquitto-clients prometheus prometheus-alertmanager yamllint docker-compose openssl chromium)
+  pkgs+=(mosquitto mosquitto-clients prometheus prometheus-alertmanager yamllint docker-compose openssl chromium fonts-liberation)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
