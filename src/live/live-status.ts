@@ -5,7 +5,7 @@
  * messages) has URL passwords masked; the page renders every string as text.
  */
 import { maskUrlPasswords } from './mask-text.js';
-import type { HealthReader } from '../health/http-app.js';
+import type { HealthReader } from '../health/index.js';
 import type { CommandEntry } from './command-history.js';
 
 export interface LiveSourceReading {
