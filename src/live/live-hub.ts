@@ -9,7 +9,7 @@ import type { Frame } from '../domain/frame.js';
 import type { Detection } from '../domain/detection.js';
 import type { Roi } from '../domain/roi.js';
 import { describeError } from '../domain/errors.js';
-import { addMetric, recordMetric, setGauge } from '../telemetry/metrics.js';
+import { addMetric, setGauge } from '../telemetry/metrics.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
 import type { JpegEncoder } from './jpeg-encoder.js';
 import { liveDetection, liveTraceId, roundMs, type LiveFrameEvent } from './live-frame.js';
@@ -61,6 +61,9 @@ export class LiveHub {
     for (const id of sourceIds) addMetric('liveFramesEncoded', 0, { source_id: id });
     for (const reason of ['encoder_busy', 'encode_failed', 'slow_viewer'])
       addMetric('liveFramesSkipped', 0, { reason });
+    for (const reason of ['unauthorized', 'bad_auth_header', 'too_many_viewers'])
+      addMetric('liveRequestsRejected', 0, { reason });
+    setGauge('liveEncodeSeconds', 0);
     setGauge('liveViewers', 0);
   }
 
@@ -147,7 +150,7 @@ export class LiveHub {
     this.opts
       .encoder(pixels, width, height, this.opts.jpegQuality)
       .then((jpeg) => {
-        recordMetric('liveEncodeDuration', (performance.now() - t0) / 1000);
+        setGauge('liveEncodeSeconds', (performance.now() - t0) / 1000);
         addMetric('liveFramesEncoded', 1, { source_id: id });
         if (this.clients.size === 0) return;
         const event: LiveFrameEvent = { ...meta, jpeg: jpeg.toString('base64') };

@@ -285,13 +285,13 @@ export const METRICS = {
       'Live view frames not sent, by reason: encoder_busy (the previous frame was still encoding), encode_failed, slow_viewer (a viewer had not read the previous one).',
     labels: ['reason'],
   }),
-  liveEncodeDuration: m({
-    name: 'adeline_live_view_encode_duration_seconds',
-    type: 'histogram',
+  liveEncodeSeconds: m({
+    name: 'adeline_live_view_encode_seconds',
+    type: 'gauge',
     unit: 's',
-    description: 'Time to encode one live view JPEG (off the event loop, in libvips threads).',
+    description:
+      'How long the last live view JPEG took to encode (off the event loop, in libvips threads); 0 until a viewer connects.',
     labels: [],
-    buckets: SECONDS_BUCKETS,
   }),
   liveViewers: m({
     name: 'adeline_live_view_viewers',
