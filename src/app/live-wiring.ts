@@ -3,7 +3,8 @@ import type { AdelineConfig } from '../config/schema.js';
 import type { HealthRegistry } from '../health/index.js';
 import {
   isLoopbackHost,
-  liveViewEnabled,
+  liveViewOn,
+  localUrl,
   LiveView,
   resolveLiveAuth,
   sharpJpegEncoder,
@@ -21,10 +22,10 @@ export interface LiveParts {
   pipelineState: () => string;
 }
 
-/** The live view, or undefined when it is off (live_view.enabled, or the health server is off). */
+/** The live view, or undefined when it is off (liveViewOn). */
 export function buildLiveView(c: AdelineConfig, parts: LiveParts): LiveView | undefined {
   const lv = c.live_view;
-  if (!c.health.enabled || !liveViewEnabled(lv.enabled, c.health.host)) return undefined;
+  if (!liveViewOn(c)) return undefined;
   const auth = resolveLiveAuth(lv.auth);
   if (auth.mode === 'none' && !isLoopbackHost(c.health.host))
     logEvent(
@@ -75,10 +76,4 @@ export function liveSourceReadings(
       drops: { ...(scheduler?.dropped(source.id) ?? {}) },
     };
   });
-}
-
-/** Where to open the live view, for logs and the CLI (a wildcard host is shown as loopback). */
-export function localUrl(host: string, port: number, path: string): string {
-  const h = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
-  return `http://${h.includes(':') ? `[${h}]` : h}:${port}${path}`;
 }

@@ -12,7 +12,7 @@ import { SPANS, ATTRS } from '../telemetry/schema.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
 import { createAllInstruments, initMetricSeries } from '../telemetry/metrics.js';
 import { startSpan } from '../telemetry/tracing.js';
-import { getTelemetryRuntime } from '../telemetry/runtime.js';
+import { DISABLED_TELEMETRY, type TelemetryRuntime } from '../telemetry/runtime.js';
 import { HealthRegistry, HealthServer } from '../health/index.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { RunStats } from '../pipeline/run-stats.js';
@@ -25,6 +25,7 @@ import {
   buildInferencePolicy,
   buildPublishPolicy,
   buildReconnectPolicy,
+  buildTelemetryExportPolicy,
   INFERENCE_SERVICE,
   PUBLISH_SERVICE,
 } from '../resilience/policies.js';
@@ -37,6 +38,7 @@ import { createStabilizer } from '../stabilization/index.js';
 import {
   InferenceEngine,
   precheckModelFile,
+  preprocessOptionsFromConfig,
   resolveIntraOpThreads,
   type PreparedInput,
   type RawOutput,
@@ -58,6 +60,8 @@ export interface ServiceOptions {
   failFast?: boolean;
   /** Install SIGTERM/SIGINT handlers (default true). */
   handleSignals?: boolean;
+  /** The telemetry SDK's handle (bootedTelemetry() in `adeline run`); default: telemetry off. */
+  telemetry?: TelemetryRuntime;
 }
 
 export class AdelineService {
@@ -75,17 +79,20 @@ export class AdelineService {
   private state: PipelineState = 'starting';
   private stopping: Promise<void> | undefined;
   private healthServer: HealthServer | undefined;
-  /** For `adeline run` to print where to look: the broker in use, whether /live is served. */
-  readonly endpoints: { brokerUrl: string | null; liveView: boolean } = {
-    brokerUrl: null,
-    liveView: false,
-  };
+  private readonly telemetry: TelemetryRuntime;
+  /** For `adeline run` to print where to look: the broker in use. */
+  readonly endpoints = { brokerUrl: null as string | null };
 
   private constructor(
     readonly config: AdelineConfig,
     private readonly opts: ServiceOptions,
   ) {
     this.done = new Promise((r) => (this.resolveDone = r));
+    this.telemetry = opts.telemetry ?? DISABLED_TELEMETRY;
+    this.telemetry.guardExports({
+      traces: buildTelemetryExportPolicy(config.resilience, 'traces'),
+      logs: buildTelemetryExportPolicy(config.resilience, 'logs'),
+    });
     this.registry = new HealthRegistry({
       timeoutMs: Math.max(config.health.slow_inference_ms * 2, 5000),
     });
@@ -146,14 +153,13 @@ export class AdelineService {
       sources: () => liveSourceReadings(this.sources, this.scheduler),
       pipelineState: () => this.state,
     });
-    this.endpoints.liveView = live !== undefined;
     if (c.health.enabled) {
       const server = new HealthServer({
         routes: live?.middleware(),
         registry: this.registry,
         host: c.health.host,
         port: c.health.port,
-        metricsHandler: getTelemetryRuntime().metricsHandler,
+        metricsHandler: this.telemetry.metricsHandler,
         metricsPort: c.telemetry.metrics.port,
         logger: getLogger('health'),
       });
@@ -190,6 +196,7 @@ export class AdelineService {
       labelsFile: c.models.labels_file,
       intraOpThreads: resolveIntraOpThreads(c.models.intra_op_threads),
       imgsz: c.models.imgsz,
+      preprocess: preprocessOptionsFromConfig(c.models.preprocess),
       confidence: c.models.confidence,
       iouThreshold: c.models.iou_threshold,
       poolSize: c.pipeline.max_in_flight + 1,
@@ -214,13 +221,8 @@ export class AdelineService {
       roi,
       stabilizer,
     });
-    const controlPlane = new ControlPlane({
-      mqtt: c.mqtt,
-      url,
-      controller,
-      protocolVersion,
-      onReply: live?.recordReply,
-    });
+    const controlPlane = new ControlPlane({ mqtt: c.mqtt, url, controller, protocolVersion });
+    if (live) controlPlane.observeReplies(live.recordReply);
     await this.lifecycle.start(
       'control-plane',
       () => controlPlane.start(),
@@ -309,7 +311,7 @@ export class AdelineService {
       scheduler,
       sources: this.sources,
       pipeline,
-      telemetry: getTelemetryRuntime(),
+      telemetry: this.telemetry,
       mode: () => this.loopMode(),
     });
     this.lifecycle.add('health-checks', closeChecks);
@@ -373,7 +375,7 @@ export class AdelineService {
         reason,
         frames_processed: this.stats.processed,
       });
-    await getTelemetryRuntime().shutdown();
+    await this.telemetry.shutdown();
   }
 
   sourceStatuses(): Array<{ id: number; description: string; state: string; framesRead: number }> {

@@ -8,10 +8,12 @@ import { loadConfig } from '../config/index.js';
 import { CONFIG_FLAGS, configArgsFromArgv } from '../config/argv.js';
 import { AdelineError } from '../domain/errors.js';
 import { configureLogger, getLogger, logEvent } from '../telemetry/logger.js';
+import { bootedTelemetry } from '../telemetry/runtime.js';
 import { formatProgress, formatSummary, summarize } from './run-summary.js';
 import { hasHelp } from './output.js';
 import { TtyLines } from './tty-lines.js';
 import { formatWhereToLook } from './where-to-look.js';
+import { liveViewOn } from '../live/live-enabled.js';
 
 const HELP = `Usage: adeline run [options]
 
@@ -91,6 +93,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const service = await AdelineService.create(loaded.config, {
     frameLimit: frames,
     failFast: frames !== undefined,
+    telemetry: bootedTelemetry(),
   });
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -99,7 +102,7 @@ export async function runCommand(args: string[]): Promise<number> {
       formatWhereToLook({
         healthHost: loaded.config.health.host,
         healthPort: service.healthPort,
-        liveView: service.endpoints.liveView,
+        liveView: liveViewOn(loaded.config),
         brokerUrl: service.endpoints.brokerUrl,
         configFile: loaded.file,
       }) + '\n',

@@ -1,5 +1,5 @@
 /** What `adeline run` prints once the service has started: where to look at it. */
-import { localUrl } from '../app/live-wiring.js';
+import { localUrl } from '../live/live-enabled.js';
 import { redactUrl } from '../planes/broker-url.js';
 
 export interface WhereToLook {

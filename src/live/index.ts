@@ -2,5 +2,5 @@
 export { LiveView, type LiveViewOptions } from './live-view.js';
 export { resolveLiveAuth } from './live-auth-config.js';
 export { sharpJpegEncoder, type JpegEncoder } from './jpeg-encoder.js';
-export { isLoopbackHost, liveViewEnabled } from './live-enabled.js';
+export { isLoopbackHost, liveViewEnabled, liveViewOn, localUrl } from './live-enabled.js';
 export type { LiveSourceReading } from './live-status.js';

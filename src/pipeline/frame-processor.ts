@@ -126,6 +126,7 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
         undefined,
         tap,
       );
+      stats.decoded(detections);
       stage = 'stabilize';
       const published = this.run(
         'stabilize',

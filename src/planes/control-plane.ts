@@ -27,8 +27,6 @@ export interface ControlPlaneOptions {
   maxPending?: number;
   /** Longest a command may run before it gets an ADELINE_ERR_COMMAND_FAILED reply, ms. Default 10000. */
   commandTimeoutMs?: number;
-  /** Sees every command reply published (the live view's command list). Must not throw. */
-  onReply?: (reply: StatusMessage) => void;
 }
 
 interface Pending {
@@ -55,7 +53,7 @@ export class ControlPlane implements Component {
       env: o.env,
       will: { topic: t.availability, payload: 'offline', qos: 1, retain: true },
     });
-    this.out = new StatusPublisher(this.connection, o.mqtt, o.onReply);
+    this.out = new StatusPublisher(this.connection, o.mqtt);
     const ctx = {
       controller: o.controller,
       metricsTopic: t.metrics,
@@ -92,6 +90,11 @@ export class ControlPlane implements Component {
     }
     await this.out.settle(2000);
     await this.connection.stop();
+  }
+
+  /** `fn` sees every command reply published (the live view's command list); it must not throw. */
+  observeReplies(fn: (reply: StatusMessage) => void): void {
+    this.out.onReply = fn;
   }
 
   /** For the mqtt_control health check (src/health/checks/mqtt-plane.ts, whenDisconnected: degraded). */

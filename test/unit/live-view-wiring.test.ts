@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { buildLiveView, localUrl } from '../../src/app/live-wiring.js';
+import { buildLiveView } from '../../src/app/live-wiring.js';
+import { localUrl } from '../../src/live/live-enabled.js';
 import { loadConfig } from '../../src/config/index.js';
 import { HealthRegistry } from '../../src/health/registry.js';
 import { configureLogger } from '../../src/telemetry/logger.js';
