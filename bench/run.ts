@@ -19,6 +19,7 @@ import { header, markdownTable, textTable } from './lib/report.js';
 import type { Goal, Results, ScenarioResult } from './lib/results.js';
 import { round } from './lib/stats.js';
 import { writeFormatted } from './lib/write.js';
+import { burst } from './scenarios/burst.js';
 import { latency } from './scenarios/latency.js';
 import { mqttPublish } from './scenarios/mqtt.js';
 import { profile } from './scenarios/profile.js';
@@ -35,6 +36,7 @@ const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise
     mqtt: mqttPublish,
     scaling,
     soak,
+    burst,
     profile,
   };
 
