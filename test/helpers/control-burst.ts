@@ -11,8 +11,11 @@ export interface BurstOptions {
   count: number;
   username?: string;
   password?: string;
-  /** The command sent (its JSON body, without request_id). Default {"command":"status"}. */
-  body?: Record<string, unknown>;
+  /**
+   * The commands sent (JSON bodies without request_id), used in turn: command i is
+   * bodies[i % bodies.length]. Default [{"command":"status"}].
+   */
+  bodies?: Array<Record<string, unknown>>;
   commandsTopic?: string;
   statusTopic?: string;
   /** How long to wait for the last reply, ms. Default 60000. */
@@ -82,9 +85,10 @@ export async function sendBurst(o: BurstOptions): Promise<BurstResult> {
   try {
     await client.subscribeAsync(statusTopic, { qos: 1 });
     const t0 = performance.now();
-    const body = o.body ?? { command: 'status' };
+    const bodies = o.bodies ?? [{ command: 'status' }];
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < o.count; i++) {
+      const body = bodies[i % bodies.length];
       const payload = JSON.stringify({ ...body, request_id: `${tag}-${i}` });
       sends.push(client.publishAsync(commands, payload, { qos: 1 }));
     }

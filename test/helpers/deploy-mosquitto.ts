@@ -5,7 +5,7 @@
  * persistence, autosave) stays as deployed. Used by test/deploy/mosquitto.test.ts, the control
  * burst test and the bench's burst scenario.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, REPO_ROOT, startProcess, tempDir, waitForPort, type Proc } from './processes.js';
 
@@ -47,6 +47,9 @@ export async function startDeployMosquitto(
 ): Promise<DeployMosquitto> {
   const port = opts.port ?? (await freePort());
   const dir = opts.dir ?? tempDir('adeline-deploy-mosq-');
+  // Started as root, mosquitto drops to the `mosquitto` user, which must be able to write its
+  // database here (mkdtemp makes the directory 0700).
+  chmodSync(dir, 0o777);
   const conf = deployConf(port, dir);
   const file = join(dir, 'mosquitto.conf');
   writeFileSync(file, conf);
