@@ -45,6 +45,7 @@ describe('adeline CLI: error lines that are one line, visible and complete', fun
     run('truncated', ['--source', truncated]);
     run('garbage attribute', ['--model', garbageModel]);
     run('qos 7', ['--set', 'mqtt.qos.data=7']);
+    runs.add('semi-space abc', ['--help'], { env: { ADELINE_MAX_SEMI_SPACE_MB: '16MB' } });
   });
   after(() => stopAll());
 
@@ -80,5 +81,17 @@ describe('adeline CLI: error lines that are one line, visible and complete', fun
     assertCleanError(r, 'ADELINE_ERR_CONFIG', 1, 'invalid configuration');
     assert.match(r.stderr, /^ {2}- mqtt\.qos\.data: must be one of 0, 1, 2 \(got 7\)$/m);
     assert.ok(!r.stderr.includes('Invalid input'), r.stderr);
+  });
+
+  it('rejects an ADELINE_MAX_SEMI_SPACE_MB that is not a whole number of MB, before starting Node', async () => {
+    const r = await runs.get('semi-space abc');
+    assertCleanError(
+      r,
+      'ADELINE_ERR_USAGE',
+      2,
+      'ADELINE_MAX_SEMI_SPACE_MB',
+      '"16MB"',
+      'default 16',
+    );
   });
 });

@@ -6,6 +6,7 @@
  * measured in bench/ (scenario `burst`), not here.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { sendBurst } from '../helpers/control-burst.js';
 import {
   DEPLOY_USERS,
@@ -43,6 +44,11 @@ describe('a burst of 2,000 control commands through the deployed broker config',
     await run?.stop();
     await broker?.stop();
     await stopAll();
+  });
+
+  it("runs the service with V8's young generation capped (bin/adeline), which bounds RSS after a burst", () => {
+    const argv = readFileSync(`/proc/${run.proc.pid}/cmdline`, 'utf8').split('\0');
+    assert.ok(argv.includes('--max-semi-space-size=16'), argv.join(' '));
   });
 
   it('answers every one of 2,000 status commands exactly once', async () => {
