@@ -6,6 +6,7 @@ import {
   FrameHeartbeatCheck,
   MemoryCheck,
   ModelCheck,
+  ModelOutputCheck,
   MqttPlaneCheck,
   SourceCheck,
   TelemetryExportCheck,
@@ -87,6 +88,17 @@ export function registerHealthChecks(
       breakerState: () => p.inferencePolicy.breakerState(),
       slowMs: h.slow_inference_ms,
       probeIntervalMs: h.model_probe_interval_ms,
+      intervalMs,
+    }),
+  );
+  registry.register(
+    new ModelOutputCheck({
+      counts: () => p.pipeline.stats.modelOutput,
+      emptyFrames: h.model_output.empty_frames,
+      saturatedFrames: h.model_output.saturated_frames,
+      confidence: c.models.confidence,
+      mode: p.mode,
+      idleAfterMs: Math.max(h.stall_min_ms, 5 * intervalMs),
       intervalMs,
     }),
   );

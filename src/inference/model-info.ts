@@ -9,6 +9,7 @@ import { AdelineError } from '../domain/errors.js';
 import { printable } from '../domain/printable.js';
 import type { ClassNamesSource } from './class-names.js';
 import type { Layout } from './layout.js';
+import type { ResolvedPreprocess } from './preprocess-derive.js';
 import { OnnxFormatError, readOnnxHeader, type OnnxHeader, type OnnxOpset } from './onnx-header.js';
 import type { ValueInfo } from './worker-protocol.js';
 
@@ -52,6 +53,8 @@ export interface ModelInfo {
   classNamesSource: ClassNamesSource;
   /** ONNX metadata_props (Ultralytics: names, imgsz, stride, task, ...). */
   metadata: Record<string, string>;
+  /** How frames become the input tensor: derived (models.preprocess auto) or set by config. */
+  preprocess: ResolvedPreprocess;
 }
 
 const CHECK_HINT =

@@ -16,6 +16,11 @@ export const LOG_EVENTS = {
     description: 'A Python-era key is accepted but has no effect here.',
   },
   model_loaded: { level: 'info', description: 'The model loaded: layout, classes, input size.' },
+  model_preprocess: {
+    level: 'info',
+    description:
+      'How frames become the model input (channel order, scale, mean/std, resize, padding), what it was derived from, and which fields models.preprocess set.',
+  },
   model_imgsz_overridden: {
     level: 'warn',
     description: 'The model has a fixed input size that differs from models.imgsz.',
@@ -104,6 +109,15 @@ export const LOG_EVENTS = {
     description: 'A background spool fsync or cursor write failed (ADELINE_ERR_SPOOL_IO).',
   },
   health_changed: { level: 'info', description: 'A health check changed status.' },
+  model_output_degraded: {
+    level: 'warn',
+    description:
+      'Health check model_output went degraded: no detection above the threshold for health.model_output.empty_frames frames (fault blind), or scores pinned at 1 for health.model_output.saturated_frames frames (fault saturated), while frames flow. Names the likely causes (preprocessing, threshold, labels).',
+  },
+  model_output_recovered: {
+    level: 'info',
+    description: 'Health check model_output: the model output looks right again.',
+  },
   http_request_rejected: {
     level: 'debug',
     description: 'The health server rejected a malformed request.',

@@ -173,4 +173,20 @@ export const HealthSchema = z.object({
     600000,
     'Event-loop delay max above this is unhealthy, milliseconds.',
   ),
+  model_output: z
+    .object({
+      empty_frames: posInt(
+        300,
+        0,
+        1_000_000_000,
+        'Health check model_output: degraded after this many processed frames in a row with no detection above models.confidence, while frames flow (a blind model: preprocessing, threshold, labels), frames. Default 300. 0 turns this sign off, for scenes that are legitimately empty.',
+      ),
+      saturated_frames: posInt(
+        300,
+        0,
+        1_000_000_000,
+        'Health check model_output: degraded after this many processed frames in a row whose detection scores are pinned at 1 (at least 90 % of the detections at confidence >= 0.99: the input is out of the range the model expects, typically models.preprocess.scale), frames. Default 300. 0 turns this sign off.',
+      ),
+    })
+    .prefault({}),
 });
