@@ -57,9 +57,10 @@ export const TelemetrySchema = z.object({
       endpoint: z
         .string()
         .url()
-        .default('http://127.0.0.1:4318')
+        .nullable()
+        .default(null)
         .describe(
-          'OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT overrides). /v1/traces and /v1/logs are appended.',
+          'OTLP/HTTP base URL of the collector, e.g. http://127.0.0.1:4318 (OTEL_EXPORTER_OTLP_ENDPOINT overrides); /v1/traces and /v1/logs are appended. Default null: unless an OTEL_EXPORTER_OTLP_*ENDPOINT variable names one, traces and logs are not exported (/metrics still works) and telemetry_export reports "no collector configured".',
         ),
       headers: z
         .record(z.string(), z.string())

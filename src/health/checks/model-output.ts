@@ -10,9 +10,9 @@
  * It recovers at the first frame that breaks the run. Paused, ended, waiting for a source, or no
  * frame processed recently: not judged (healthy). 0 turns a sign off (an empty scene is legitimate).
  */
-import type { HealthCheck } from '../../domain/health.js';
 import { getLogger, logEvent, type Logger } from '../../telemetry/logger.js';
-import { requireFunction, requireName, requirePositive } from '../validate.js';
+import { requireFunction, requirePositive } from '../validate.js';
+import { CheckBase } from './check-base.js';
 import type { FrameLoopMode } from './frame-heartbeat.js';
 import type { CheckOutcome } from './types.js';
 
@@ -58,11 +58,7 @@ function wholeFrames(name: string, v: unknown): number {
   return n;
 }
 
-export class ModelOutputCheck implements HealthCheck {
-  readonly name: string;
-  readonly intervalMs: number;
-  readonly readiness = true;
-  readonly liveness = false;
+export class ModelOutputCheck extends CheckBase {
   private readonly opts: ModelOutputCheckOptions;
   private readonly now: () => number;
   private readonly log: Logger;
@@ -73,8 +69,7 @@ export class ModelOutputCheck implements HealthCheck {
   private fault: 'blind' | 'saturated' | null = null;
 
   constructor(opts: ModelOutputCheckOptions) {
-    this.name = requireName('name', opts.name ?? 'model_output');
-    this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
+    super(opts, { name: 'model_output' });
     requireFunction('counts', opts.counts);
     if (opts.mode !== undefined) requireFunction('mode', opts.mode);
     this.emptyFrames = wholeFrames('emptyFrames', opts.emptyFrames);

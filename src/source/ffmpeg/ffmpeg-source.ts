@@ -4,7 +4,7 @@
  * and end cleanly (or loop); streams keep only the latest frame and reconnect forever through
  * the injected ReconnectPolicy when they die. seq keeps counting across loops and reconnects.
  */
-import type { AdelineError } from '../../domain/errors.js';
+import { AdelineError } from '../../domain/errors.js';
 import { nowMs, type Frame } from '../../domain/frame.js';
 import { getLogger, logEvent } from '../../telemetry/logger.js';
 import { FrameHandoff } from '../frame-handoff.js';
@@ -111,14 +111,17 @@ export class FfmpegSource implements FrameSource {
     return this.monitor.status();
   }
 
-  /** The scheduler reports pause so the state reads `paused`, not backpressured. */
+  /** The frame loop reports pause so the state reads `paused`, not backpressured. */
   setPaused(paused: boolean): void {
     this.monitor.setPaused(paused);
   }
 
   private async doStart(): Promise<void> {
     if (this.abort.signal.aborted)
-      throw new Error(`source ${this.id} was stopped before it started`);
+      throw new AdelineError(
+        'ADELINE_ERR_LIFECYCLE',
+        `source ${this.id} was stopped before it started; create a new source to start again`,
+      );
     this.monitor.start();
     try {
       this.ffmpegVersion = await checkFfmpeg(this.o.ffmpegPath);
@@ -230,7 +233,7 @@ export class FfmpegSource implements FrameSource {
     try {
       this.onDrop?.();
     } catch {
-      /* the scheduler's counter never breaks the reader */
+      /* the frame loop's counter never breaks the reader */
     }
   }
 }
