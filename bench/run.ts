@@ -19,6 +19,7 @@ import { header, markdownTable, textTable } from './lib/report.js';
 import type { Goal, Results, ScenarioResult } from './lib/results.js';
 import { round } from './lib/stats.js';
 import { writeFormatted } from './lib/write.js';
+import { burst } from './scenarios/burst.js';
 import { latency } from './scenarios/latency.js';
 import { liveview } from './scenarios/liveview.js';
 import { mqttPublish } from './scenarios/mqtt.js';
@@ -37,6 +38,7 @@ const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise
     scaling,
     soak,
     liveview,
+    burst,
     profile,
   };
 
