@@ -1,0 +1,281 @@
+/**
+ * `adeline model info` (real CLI, real ONNX Runtime, real ffmpeg for --image): the preprocessing
+ * derived for each generated layout model and its source, config overrides, the labels hint,
+ * and `--probe`: per-class top scores before the threshold, on the synthetic scene or an image.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  cells,
+  constantModel,
+  end2endOutput,
+  writeModel,
+  yolov5Output,
+  yolov8Output,
+  yoloxRawModel,
+} from '../fixtures/onnx-models.js';
+import { assertCleanError, assertNoStackTrace, runAdeline } from '../helpers/cli.js';
+import { stopAll, tempDir, writeTemp } from '../helpers/processes.js';
+
+const NAMES = { names: "{0: 'person', 1: 'fallen_person'}" };
+const box = { cx: 32, cy: 32, w: 16, h: 8, cls: 0, score: 0.9 };
+
+/** The Preprocess block's value of one key and where it came from. */
+function row(stdout: string, key: string): [string, string] {
+  const m = new RegExp(
+    `^  models\\.preprocess\\.${key}\\s+(\\S+(?:, \\S+)*)\\s+\\((auto|set by config)\\)$`,
+    'm',
+  ).exec(stdout);
+  assert.ok(m, `a row for models.preprocess.${key} in:\n${stdout}`);
+  return [m[1]!, m[2]!];
+}
+
+function rows(stdout: string): Record<string, string> {
+  const keys = ['channel_order', 'scale', 'mean', 'std', 'resize', 'pad_value', 'pad_position'];
+  return Object.fromEntries(keys.map((k) => [k, row(stdout, k)[0]]));
+}
+
+const ULTRA = {
+  channel_order: 'rgb',
+  scale: '1/255',
+  mean: 'none',
+  std: 'none',
+  resize: 'letterbox',
+  pad_value: '114',
+  pad_position: 'center',
+};
+const YOLOX = { ...ULTRA, channel_order: 'bgr', scale: '1', pad_position: 'top_left' };
+
+describe('adeline model info: derived preprocessing and --probe', function () {
+  this.timeout(60_000);
+  const dir = tempDir('adeline-model-info-');
+  after(() => stopAll());
+
+  const models: Array<[string, () => Uint8Array, Record<string, string>, RegExp]> = [
+    [
+      'a yolov8 model with Ultralytics metadata',
+      () =>
+        constantModel({
+          outputs: [{ name: 'output0', dims: [1, 6, 84], data: yolov8Output(2, 84, [box]) }],
+          metadata: { ...NAMES, author: 'Ultralytics', stride: '32' },
+        }),
+      ULTRA,
+      /auto: Ultralytics metadata \(metadata author "Ultralytics"\)/,
+    ],
+    [
+      'a yolov5 model with names and stride metadata (export.py)',
+      () =>
+        constantModel({
+          outputs: [{ name: 'output0', dims: [1, 252, 7], data: yolov5Output(2, 252, [box]) }],
+          metadata: { ...NAMES, stride: '32' },
+        }),
+      ULTRA,
+      /auto: Ultralytics metadata \(metadata keys names and stride/,
+    ],
+    [
+      'a yolov8 model without family metadata',
+      () =>
+        constantModel({
+          outputs: [{ name: 'output0', dims: [1, 6, 84], data: yolov8Output(2, 84, [box]) }],
+          metadata: NAMES,
+        }),
+      ULTRA,
+      /auto: layout default \(layout yolov8 without family metadata/,
+    ],
+    [
+      'an end2end model without metadata',
+      () =>
+        constantModel({
+          outputs: [
+            {
+              name: 'output0',
+              dims: [1, 10, 6],
+              data: end2endOutput(10, [[4, 8, 20, 40, 0.9, 0]]),
+            },
+          ],
+        }),
+      ULTRA,
+      /auto: layout default \(layout end2end/,
+    ],
+    [
+      'a raw-grid YOLOX export',
+      () => yoloxRawModel(),
+      YOLOX,
+      /auto: YOLOX layout \(layout yolox \(raw grid output/,
+    ],
+    [
+      'a decoded YOLOX export',
+      () => {
+        const rows2 = yolov5Output(2, cells(64), [
+          { cx: 40, cy: 20, w: 8, h: 8, cls: 1, score: 0.95 },
+        ]);
+        for (let i = 1; i < cells(64); i++) rows2[i * 7] = rows2[i * 7 + 1] = (i % 8) * 8 + 4;
+        return constantModel({
+          outputs: [{ name: 'output', dims: [1, cells(64), 7], data: rows2 }],
+        });
+      },
+      YOLOX,
+      /auto: YOLOX layout \(layout yolox \(decoded output/,
+    ],
+  ];
+
+  for (const [what, build, expected, source] of models) {
+    it(`prints the preprocessing derived for ${what}, and where it came from`, async () => {
+      const path = writeModel(dir, `${what.replace(/\W+/g, '-')}.onnx`, build());
+      const r = await runAdeline(['model', 'info', path]);
+      assert.equal(r.code, 0, r.stderr);
+      assertNoStackTrace(r);
+      assert.deepEqual(rows(r.stdout), expected);
+      assert.match(r.stdout, source);
+      const json = await runAdeline(['model', 'info', path, '--json']);
+      const info = JSON.parse(json.stdout) as { preprocess: { spec: { channelOrder: string } } };
+      assert.equal(info.preprocess.spec.channelOrder, expected.channel_order);
+    });
+  }
+
+  it('shows the fields set by --set models.preprocess.* as set by config, the others as auto', async () => {
+    const path = writeModel(dir, 'override.onnx', yoloxRawModel());
+    const r = await runAdeline([
+      'model',
+      'info',
+      path,
+      '--set',
+      'models.preprocess.channel_order=rgb',
+      '--set',
+      'models.preprocess.scale=1/255',
+      '--set',
+      'models.preprocess.mean=[0.485, 0.456, 0.406]',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(row(r.stdout, 'channel_order'), ['rgb', 'set by config']);
+    assert.deepEqual(row(r.stdout, 'scale'), ['1/255', 'set by config']);
+    assert.deepEqual(row(r.stdout, 'mean'), ['[0.485, 0.456, 0.406]', 'set by config']);
+    assert.deepEqual(row(r.stdout, 'pad_position'), ['top_left', 'auto']);
+  });
+
+  it('suggests models/coco80.txt when the model has no class names', async () => {
+    const path = writeModel(dir, 'nonames.onnx', yoloxRawModel());
+    const r = await runAdeline(['model', 'info', path]);
+    assert.match(r.stdout, /^Classes\s+80 \(generated, no names found\)/m);
+    assert.match(r.stdout, /--labels models\/coco80\.txt/);
+    const named = await runAdeline(['model', 'info', path, '--labels', 'models/coco80.txt']);
+    assert.equal(named.code, 0, named.stderr);
+    assert.match(named.stdout, /^Classes\s+80 \(labels file\)/m);
+    assert.match(named.stdout, /0: person, 1: bicycle, 2: car/);
+    assert.doesNotMatch(named.stdout, /--labels models\/coco80\.txt/);
+  });
+
+  it('rejects a bad models.preprocess value with the key named', async () => {
+    const path = writeModel(dir, 'bad-set.onnx', yoloxRawModel());
+    const r = await runAdeline(['model', 'info', path, '--set', 'models.preprocess.scale=2']);
+    assertCleanError(r, 'ADELINE_ERR_CONFIG', 1, 'invalid configuration');
+    assert.match(r.stderr, /models\.preprocess\.scale: must be "auto", "1\/255" .* or 1 \(got 2\)/);
+  });
+
+  describe('--probe', () => {
+    /** score = 0.9 − 0.9 · mean(input): about 0.45 on a mid-grey 0..1 input, below 0 on 0..255. */
+    const greySensitive = () => {
+      const data = yolov8Output(2, 84, [box]);
+      const scaleByMean = new Float32Array(data.length);
+      scaleByMean[4 * 84] = -0.9;
+      return constantModel({
+        outputs: [{ name: 'output0', dims: [1, 6, 84], data, scaleByMean }],
+        metadata: NAMES,
+      });
+    };
+    let grey: string;
+    before(() => {
+      grey = join(dir, 'grey.png');
+      execFileSync(
+        'ffmpeg',
+        ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x808080:s=64x64'].concat([
+          '-frames:v',
+          '1',
+          grey,
+        ]),
+      );
+    });
+
+    it('prints the top score per class before the threshold and the count above it, on an image', async () => {
+      const path = writeModel(dir, 'grey.onnx', greySensitive());
+      const r = await runAdeline(['model', 'info', path, '--probe', '--image', grey]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^Probe\s+one inference on \S+grey\.png \(64x64\), \d+ ms$/m);
+      const m = /^  person\s+(0\.\d{3})\s+1 above the threshold$/m.exec(r.stdout);
+      assert.ok(m, r.stdout);
+      assert.ok(Math.abs(Number(m[1]) - 0.45) < 0.01, `score ${m[1]} = 0.9 - 0.9 * 128/255`);
+      assert.match(r.stdout, /^Detections 1 above the threshold on this frame$/m);
+    });
+
+    it('shows that nothing passes when the preprocessing is wrong, and names the likely causes', async () => {
+      const path = writeModel(dir, 'grey-wrong.onnx', greySensitive());
+      const r = await runAdeline([
+        'model',
+        'info',
+        path,
+        '--probe',
+        '--image',
+        grey,
+        '--set',
+        'models.preprocess.scale=1',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /none: no candidate scored 0\.001 or more/);
+      assert.match(r.stdout, /^Detections 0 above the threshold on this frame$/m);
+      assert.match(r.stdout, /check the preprocessing above \(models\.preprocess\), the threshold/);
+    });
+
+    it('probes a frame of the synthetic scene by default, and reports it as JSON with --json', async () => {
+      const r = await runAdeline([
+        'model',
+        'info',
+        'models/adeline-demo.onnx',
+        '--probe',
+        '--json',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as {
+        probe: {
+          frame: { label: string; width: number };
+          threshold: number;
+          classes: Array<{ className: string; topScore: number; aboveThreshold: number }>;
+          detectionsAboveThreshold: number;
+        };
+      };
+      assert.match(out.probe.frame.label, /^synthetic scene \(seed 42\), frame 0$/);
+      assert.equal(out.probe.frame.width, 640);
+      assert.equal(out.probe.threshold, 0.25);
+      const person = out.probe.classes.find((c) => c.className === 'person');
+      assert.ok(person && person.topScore > 0.5, `the demo model sees a person: ${r.stdout}`);
+      assert.equal(
+        out.probe.detectionsAboveThreshold,
+        out.probe.classes.reduce((n, c) => n + c.aboveThreshold, 0),
+      );
+    });
+
+    it('rejects a missing --image file, a file that is not an image, and --image without --probe', async () => {
+      const path = writeModel(dir, 'probe-bad.onnx', greySensitive());
+      const missing = await runAdeline([
+        'model',
+        'info',
+        path,
+        '--probe',
+        '--image',
+        join(dir, 'nope.png'),
+      ]);
+      assertCleanError(missing, 'ADELINE_ERR_SOURCE_NOT_FOUND', 1, 'nope.png', 'PNG, JPEG');
+      const text = writeTemp('not-an-image.png', 'hello, I am text\n', dir);
+      const notImage = await runAdeline(['model', 'info', path, '--probe', '--image', text]);
+      assertCleanError(notImage, 'ADELINE_ERR_SOURCE_DECODE', 1, 'not-an-image.png', 'ffmpeg');
+      const noProbe = await runAdeline(['model', 'info', path, '--image', grey]);
+      assertCleanError(noProbe, 'ADELINE_ERR_USAGE', 2, '--probe');
+      const noValue = await runAdeline(['model', 'info', path, '--probe', '--image']);
+      assertCleanError(noValue, 'ADELINE_ERR_USAGE', 2, '--image needs a value');
+      const twoFiles = await runAdeline(['model', 'info', path, path]);
+      assertCleanError(twoFiles, 'ADELINE_ERR_USAGE', 2, 'one FILE');
+      const unknown = await runAdeline(['model', 'info', path, '--prob']);
+      assertCleanError(unknown, 'ADELINE_ERR_USAGE', 2, '--prob');
+    });
+  });
+});
