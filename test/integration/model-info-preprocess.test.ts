@@ -202,7 +202,7 @@ describe('adeline model info: derived preprocessing and --probe', function () {
       const r = await runAdeline(['model', 'info', path, '--probe', '--image', grey]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^Probe\s+one inference on \S+grey\.png \(64x64\), \d+ ms$/m);
-      const m = /^  person\s+(0\.\d{3})\s+1 above the threshold$/m.exec(r.stdout);
+      const m = /^ {2}person\s+(0\.\d{3})\s+1 above the threshold$/m.exec(r.stdout);
       assert.ok(m, r.stdout);
       assert.ok(Math.abs(Number(m[1]) - 0.45) < 0.01, `score ${m[1]} = 0.9 - 0.9 * 128/255`);
       assert.match(r.stdout, /^Detections 1 above the threshold on this frame$/m);
