@@ -15,7 +15,12 @@
  */
 import type { Box } from '../domain/detection.js';
 import type { Roi } from '../domain/roi.js';
-import { padTensorValues, planeMaps, type PreprocessSpec } from './preprocess-spec.js';
+import {
+  padTensorValues,
+  planeMaps,
+  type PlaneMaps,
+  type PreprocessSpec,
+} from './preprocess-spec.js';
 import { axisTable, resampleBilinear, type AxisTable } from './resample.js';
 
 /** An RGB24 frame: width · height · 3 bytes, row-major. */
@@ -83,11 +88,27 @@ export function inputGeometry(
   };
 }
 
-/** Resampling tables of the last (crop size, resized size); pass one per stream to reuse them. */
+/**
+ * Resampling tables of the last (crop size, resized size), and the plane maps of the last spec
+ * object; pass one per stream to reuse them.
+ */
 export class ResampleCache {
   private key = '';
   private xs: AxisTable | null = null;
   private ys: AxisTable | null = null;
+  private spec: PreprocessSpec | null = null;
+  private maps: PlaneMaps | null = null;
+  private pad: [number, number, number] | null = null;
+
+  /** Plane maps and padding of `spec`, recomputed only when a different spec object comes. */
+  planes(spec: PreprocessSpec): { maps: PlaneMaps; pad: [number, number, number] } {
+    if (spec !== this.spec || !this.maps || !this.pad) {
+      this.maps = planeMaps(spec);
+      this.pad = padTensorValues(spec);
+      this.spec = spec;
+    }
+    return { maps: this.maps, pad: this.pad };
+  }
 
   tables(cw: number, ch: number, rw: number, rh: number): [AxisTable, AxisTable] {
     const key = `${cw}x${ch}>${rw}x${rh}`;
@@ -188,7 +209,8 @@ export function preprocess(
   const ch = crop ? crop.y2 - crop.y1 : frame.height;
   const g = inputGeometry(spec, cw, ch, W, H);
   const [xs, ys] = cache.tables(cw, ch, g.resizedWidth, g.resizedHeight);
-  fillPadding(out.data, W, H, g, padTensorValues(spec));
+  const { maps, pad } = cache.planes(spec);
+  fillPadding(out.data, W, H, g, pad);
   resampleBilinear(
     {
       src: frame.data,
@@ -203,7 +225,7 @@ export function preprocess(
     },
     xs,
     ys,
-    planeMaps(spec),
+    maps,
   );
   return {
     frameWidth: frame.width,
