@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   cells,
@@ -15,7 +16,12 @@ import {
   yolov8Output,
   yoloxRawModel,
 } from '../fixtures/onnx-models.js';
-import { assertCleanError, assertNoStackTrace, runAdeline } from '../helpers/cli.js';
+import {
+  assertCleanError,
+  assertNoStackTrace,
+  isolatedRunArgs,
+  runAdeline,
+} from '../helpers/cli.js';
 import { stopAll, tempDir, writeTemp } from '../helpers/processes.js';
 
 const NAMES = { names: "{0: 'person', 1: 'fallen_person'}" };
@@ -171,6 +177,57 @@ describe('adeline model info: derived preprocessing and --probe', function () {
     const r = await runAdeline(['model', 'info', path, '--set', 'models.preprocess.scale=2']);
     assertCleanError(r, 'ADELINE_ERR_CONFIG', 1, 'invalid configuration');
     assert.match(r.stderr, /models\.preprocess\.scale: must be "auto", "1\/255" .* or 1 \(got 2\)/);
+  });
+
+  /** adeline run on 2 synthetic frames; returns the detections per class and the stdout. */
+  const run2 = async (model: string, ...extra: string[]) => {
+    const json = join(dir, `run-${Math.random().toString(16).slice(2)}.json`);
+    const r = await runAdeline([
+      'run',
+      ...isolatedRunArgs(),
+      '--model',
+      model,
+      '--labels',
+      'models/coco80.txt',
+      '--frames',
+      '2',
+      '--max-fps',
+      '0',
+      '--set',
+      'synthetic.live=false',
+      '--summary-json',
+      json,
+      ...extra,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(readFileSync(json, 'utf8')) as {
+      detectionsByClass: Record<string, number>;
+    };
+    return { byClass: summary.detectionsByClass, stdout: r.stdout };
+  };
+
+  it('adeline run --labels models/coco80.txt names the classes of a YOLOX export and feeds it BGR 0..255', async () => {
+    // Class score = 0.004 · mean(input): about 0.4 on a 0..255 input, under 0.002 on a 0..1 one.
+    const path = writeModel(dir, 'yolox-run.onnx', yoloxRawModel(128, 80, 0, 0, 0.004));
+    const { byClass, stdout } = await run2(path);
+    assert.deepEqual(byClass, { person: 2 });
+    const log = stdout.split('\n').find((l) => l.includes('"event":"model_preprocess"'));
+    assert.ok(log, stdout);
+    const fields = JSON.parse(log) as Record<string, string>;
+    assert.equal(fields.preprocess, 'bgr, scale 1, letterbox top-left, pad 114');
+    assert.equal(fields.preprocess_rule, 'yolox-layout');
+    assert.equal(fields.preprocess_overridden, 'none');
+    // The same model fed 0..1 by config sees nothing: the service really applies the override.
+    const wrong = await run2(path, '--set', 'models.preprocess.scale=1/255');
+    assert.deepEqual(wrong.byClass, {});
+  });
+
+  it('rejects run --labels without a file, and a labels file with the wrong count', async () => {
+    const noValue = await runAdeline(['run', '--labels']);
+    assertCleanError(noValue, 'ADELINE_ERR_USAGE', 2, '--labels needs a value');
+    const path = writeModel(dir, 'yolox-2.onnx', yoloxRawModel(128, 2));
+    const r = await runAdeline(['model', 'info', path, '--labels', 'models/coco80.txt']);
+    assertCleanError(r, 'ADELINE_ERR_LABELS', 1, 'coco80.txt');
   });
 
   describe('--probe', () => {
