@@ -21,7 +21,10 @@ import {
   type PlaneMaps,
   type PreprocessSpec,
 } from './preprocess-spec.js';
+import { checkCrop, checkFrame, checkInputSize } from './preprocess-checks.js';
 import { axisTable, resampleBilinear, type AxisTable } from './resample.js';
+
+export { checkInputSize } from './preprocess-checks.js';
 
 /** An RGB24 frame: width · height · 3 bytes, row-major. */
 export interface RgbFrame {
@@ -118,43 +121,6 @@ export class ResampleCache {
       this.key = key;
     }
     return [this.xs, this.ys];
-  }
-}
-
-function checkFrame(f: RgbFrame): void {
-  if (!(f.data instanceof Uint8Array))
-    throw new TypeError('frame data must be a Uint8Array of RGB24 pixels');
-  const { width, height } = f;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new RangeError(`frame size must be positive integers, got ${width}x${height}`);
-  }
-  if (f.data.length < width * height * 3) {
-    throw new RangeError(
-      `frame data holds ${f.data.length} bytes; ${width}x${height} RGB24 needs ${width * height * 3}`,
-    );
-  }
-}
-
-export function checkInputSize(width: number, height: number): void {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new RangeError(`model input size must be positive integers, got ${width}x${height}`);
-  }
-}
-
-function checkCrop(roi: Roi, width: number, height: number): void {
-  const { x1, y1, x2, y2 } = roi;
-  const ok =
-    [x1, y1, x2, y2].every((v) => Number.isInteger(v)) &&
-    x1 >= 0 &&
-    y1 >= 0 &&
-    x2 <= width &&
-    y2 <= height &&
-    x2 > x1 &&
-    y2 > y1;
-  if (!ok) {
-    throw new RangeError(
-      `ROI ${x1},${y1},${x2},${y2} must be integers with 0 <= x1 < x2 <= ${width} and 0 <= y1 < y2 <= ${height} (x2/y2 exclusive)`,
-    );
   }
 }
 
