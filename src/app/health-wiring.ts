@@ -1,11 +1,13 @@
 /** Registers every component's health check with the registry (app/ owns the wiring). */
 import type { AdelineConfig } from '../config/schema.js';
+import { cappedFps, frameIntervalMs } from '../domain/frame-rate.js';
 import type { HealthCheck } from '../domain/health.js';
 import {
   EventLoopDelayCheck,
   FrameHeartbeatCheck,
   MemoryCheck,
   ModelCheck,
+  ModelOutputCheck,
   MqttPlaneCheck,
   SourceCheck,
   TelemetryExportCheck,
@@ -17,7 +19,6 @@ import type { ControlPlane } from '../planes/control-plane.js';
 import type { DataPlane } from '../planes/data-plane.js';
 import type { CallPolicy } from '../resilience/types.js';
 import type { CreatedSource } from '../source/create-source.js';
-import type { Scheduler } from '../source/scheduler.js';
 import type { TelemetryRuntime } from '../telemetry/runtime.js';
 
 /** Not ready until start() has finished; keeps /health/ready at 503 during startup. */
@@ -41,7 +42,6 @@ export interface HealthParts {
   inferencePolicy: CallPolicy;
   controlPlane: ControlPlane;
   dataPlane: DataPlane;
-  scheduler: Scheduler;
   sources: CreatedSource[];
   pipeline: Pipeline<never, never> | Pipeline<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   telemetry: TelemetryRuntime;
@@ -57,11 +57,7 @@ export function registerHealthChecks(
   const h = c.health;
   const intervalMs = h.check_interval_ms;
   const expectedIntervalMs = (): number | null => {
-    const caps = p.sources.map((s) => {
-      const nominal = s.source.nominalFps();
-      const fps = s.maxFps > 0 ? Math.min(s.maxFps, nominal ?? s.maxFps) : nominal;
-      return fps && fps > 0 ? 1000 / fps : null;
-    });
+    const caps = p.sources.map((s) => frameIntervalMs(cappedFps(s.maxFps, s.source.nominalFps())));
     const known = caps.filter((x): x is number => x !== null);
     return known.length ? Math.max(...known) : null;
   };
@@ -91,6 +87,17 @@ export function registerHealthChecks(
     }),
   );
   registry.register(
+    new ModelOutputCheck({
+      counts: () => p.pipeline.stats.modelOutput,
+      emptyFrames: h.model_output.empty_frames,
+      saturatedFrames: h.model_output.saturated_frames,
+      confidence: c.models.confidence,
+      mode: p.mode,
+      idleAfterMs: Math.max(h.stall_min_ms, 5 * intervalMs),
+      intervalMs,
+    }),
+  );
+  registry.register(
     new MqttPlaneCheck({
       name: 'mqtt_data',
       status: () => p.dataPlane.healthView(),
@@ -110,12 +117,13 @@ export function registerHealthChecks(
     registry.register(
       new SourceCheck({
         sourceId: id,
-        status: () => p.scheduler.sourceStatus(id),
+        status: () => p.pipeline.sourceStatus(id),
         intervalMs,
         stallAfterMs: () => {
-          const nominal = s.source.nominalFps();
-          const fps = s.maxFps > 0 ? Math.min(s.maxFps, nominal ?? s.maxFps) : nominal;
-          return fps ? Math.max(h.stall_factor * (1000 / fps), h.stall_min_ms) : h.stall_min_ms;
+          const interval = frameIntervalMs(cappedFps(s.maxFps, s.source.nominalFps()));
+          return interval === null
+            ? h.stall_min_ms
+            : Math.max(h.stall_factor * interval, h.stall_min_ms);
         },
       }),
     );
@@ -127,6 +135,7 @@ export function registerHealthChecks(
         const s = p.telemetry.exportStats();
         return {
           enabled: p.telemetry.enabled,
+          configured: s.traces.configured || s.logs.configured,
           failing: s.traces.failing || s.logs.failing,
           lastError: s.traces.lastError ?? s.logs.lastError,
           failures: s.traces.failures + s.logs.failures,

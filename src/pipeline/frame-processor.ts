@@ -109,6 +109,7 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
       stats.stage('inference', raw.inferenceMs);
       stage = 'postprocess';
       const detections = this.run('postprocess', rootCtx, () => detector.decode(raw, p));
+      stats.decoded(detections);
       stage = 'stabilize';
       const published = this.run('stabilize', rootCtx, () => {
         const out = stabilizer.process(frame.sourceId, detections);

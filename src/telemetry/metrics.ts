@@ -24,7 +24,7 @@ import {
   type ObservableCallback,
 } from '@opentelemetry/api';
 import { SeriesStore } from './metric-store.js';
-import { METRICS, type MetricDef, type MetricKey } from './schema.js';
+import { DROP_REASONS, METRICS, type MetricDef, type MetricKey } from './schema.js';
 import { VERSION } from './version.js';
 
 /** Histograms by metric (null: the metric is not a histogram). */
@@ -73,23 +73,22 @@ function createStore(key: MetricKey): SeriesStore | null {
   return store;
 }
 
-function histogramFor(key: MetricKey): Histogram | null {
-  let h = histograms.get(key);
-  if (h === undefined) {
-    h = createHistogram(key);
-    histograms.set(key, h);
-  }
-  return h;
+/** The value cached for `key`, made by `make` the first time (null is cached too). One lookup on the hot path. */
+function cached<V>(
+  cache: Map<MetricKey, V | null>,
+  key: MetricKey,
+  make: (key: MetricKey) => V | null,
+): V | null {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const v = make(key);
+  cache.set(key, v);
+  return v;
 }
 
-function storeFor(key: MetricKey): SeriesStore | null {
-  let s = stores.get(key);
-  if (s === undefined) {
-    s = createStore(key);
-    stores.set(key, s);
-  }
-  return s;
-}
+const histogramFor = (key: MetricKey): Histogram | null => cached(histograms, key, createHistogram);
+
+const storeFor = (key: MetricKey): SeriesStore | null => cached(stores, key, createStore);
 
 /**
  * Adds to a counter or up-down counter series; adding 0 exports the series at 0. Ignored:
@@ -144,12 +143,11 @@ export interface KnownLabelValues {
 }
 
 /*
- * Label values fixed by the design (the meanings in schema.ts list them). Keep in step with:
- * drop reasons (src/source/drop-counter.ts, src/pipeline), breaker states
+ * Label values fixed by the design (the meanings in schema.ts list them; drop reasons come from
+ * there). Keep in step with: breaker states
  * (src/resilience/telemetry-observer.ts BREAKER_STATE_LABEL), publish channels and failure reasons
  * (src/planes/publish-reason.ts), spool drop reasons (src/resilience/spool-telemetry.ts).
  */
-const DROP_REASONS = ['max_fps', 'backpressure', 'paused', 'error', 'shutdown'] as const;
 const BREAKER_STATES = ['closed', 'open', 'half_open', 'isolated'] as const;
 const POLICY_OUTCOMES = ['success', 'failure', 'rejected', 'timeout'] as const;
 const CHANNELS = ['detections', 'metrics', 'status', 'availability', 'replay'] as const;

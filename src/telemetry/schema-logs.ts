@@ -45,7 +45,13 @@ export const LOG_EVENTS = {
   },
   frames_dropped: {
     level: 'warn',
-    description: 'Frames are being dropped (logged once per source and reason).',
+    description:
+      'Frames are being dropped because the pipeline is behind or a frame failed (backpressure, error; logged once per source and reason).',
+  },
+  frames_skipped: {
+    level: 'info',
+    description:
+      'Frames are skipped as configured or requested (max_fps, paused, shutdown; logged once per source and reason). Expected, so not a warning.',
   },
   frame_processed: {
     level: 'debug',
@@ -109,6 +115,15 @@ export const LOG_EVENTS = {
     description: 'A background spool fsync or cursor write failed (ADELINE_ERR_SPOOL_IO).',
   },
   health_changed: { level: 'info', description: 'A health check changed status.' },
+  model_output_degraded: {
+    level: 'warn',
+    description:
+      'Health check model_output went degraded: no detection above the threshold for health.model_output.empty_frames frames (fault blind), or scores pinned at 1 for health.model_output.saturated_frames frames (fault saturated), while frames flow. Names the likely causes (preprocessing, threshold, labels).',
+  },
+  model_output_recovered: {
+    level: 'info',
+    description: 'Health check model_output: the model output looks right again.',
+  },
   http_request_rejected: {
     level: 'debug',
     description: 'The health server rejected a malformed request.',
@@ -122,6 +137,11 @@ export const LOG_EVENTS = {
     description: 'An OTLP export failed (logged once until an export succeeds).',
   },
   telemetry_export_recovered: { level: 'info', description: 'OTLP export works again.' },
+  telemetry_export_off: {
+    level: 'info',
+    description:
+      'No OTLP endpoint is configured for traces or logs (no OTEL_EXPORTER_OTLP_*ENDPOINT, no telemetry.otlp.endpoint): they are not exported. Logged once at start.',
+  },
   telemetry_protocol_unsupported: {
     level: 'warn',
     description:

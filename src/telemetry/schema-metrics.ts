@@ -21,6 +21,20 @@ export const SECONDS_BUCKETS = [
 
 const m = (def: MetricDef): MetricDef => def;
 
+/**
+ * Why a frame was dropped before it was processed: the `reason` label of
+ * adeline_frames_dropped_total, each with the explanation its `frames_dropped` warning gives.
+ */
+export const DROP_REASON_MEANINGS = {
+  max_fps: 'the source delivers faster than max_fps; the latest frame wins',
+  backpressure: 'the pipeline is behind; stale frames are replaced by the latest',
+  paused: 'the pipeline is paused; live frames are discarded',
+  error: 'a frame could not be handed to the pipeline',
+  shutdown: 'the service is stopping',
+} as const;
+export type DropReason = keyof typeof DROP_REASON_MEANINGS;
+export const DROP_REASONS = Object.keys(DROP_REASON_MEANINGS) as readonly DropReason[];
+
 export const METRICS = {
   framesRead: m({
     name: 'adeline_frames_read_total',
@@ -40,8 +54,7 @@ export const METRICS = {
     name: 'adeline_frames_dropped_total',
     type: 'counter',
     unit: '1',
-    description:
-      'Frames dropped, by reason: max_fps, backpressure (stale frame replaced), paused, error, shutdown.',
+    description: `Frames dropped before processing, by reason: ${DROP_REASONS.join(', ')}.`,
     labels: ['source_id', 'reason'],
   }),
   detections: m({
