@@ -20,6 +20,7 @@ import type { Goal, Results, ScenarioResult } from './lib/results.js';
 import { round } from './lib/stats.js';
 import { writeFormatted } from './lib/write.js';
 import { latency } from './scenarios/latency.js';
+import { liveview } from './scenarios/liveview.js';
 import { mqttPublish } from './scenarios/mqtt.js';
 import { profile } from './scenarios/profile.js';
 import { responsiveness } from './scenarios/responsiveness.js';
@@ -35,6 +36,7 @@ const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise
     mqtt: mqttPublish,
     scaling,
     soak,
+    liveview,
     profile,
   };
 
