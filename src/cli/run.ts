@@ -27,6 +27,7 @@ Options:
   --config FILE        YAML config file (else env ADELINE_CONFIG, else defaults)
   --source URL         a source: synthetic:, a file path, rtsp://…, http(s)://… (repeatable)
   --model PATH         ONNX model file (models.local_path)
+  --labels FILE        class names, one per line (models.labels_file), e.g. models/coco80.txt
   --max-fps N          frames/s cap per source; 0 = no cap (pipeline.max_fps, default 2)
   --frames N           stop after N frames have been processed, then print the summary
   --set KEY=VALUE      override any config key, e.g. --set roi_strategy.mode=adaptive (repeatable)
