@@ -58,6 +58,7 @@ export function headline(r: Results): string {
     `- /health/ready p99 at full speed (goal < 50 ms): ${figures(g, 'ready_probe_p99')}`,
     `- Event-loop max delay at full speed (goal < 20 ms): ${figures(g, 'event_loop_max_service')}`,
     `- Soak, 20,000 frames (goal < 5 % growth): RSS ${value(g, 'soak.rss')}, heap ${value(g, 'soak.heap')}`,
+    `- Burst of 2,000 control commands (goal: all answered, RSS 60 s later < 10 % above before): ${value(g, 'burst.answered')} answered, RSS ${value(g, 'burst.rss')}`,
     ...(r.warnings.length > 0 ? ['', `_Warnings of this run: ${r.warnings.join('; ')}._`] : []),
   ].join('\n');
 }

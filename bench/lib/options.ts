@@ -10,6 +10,8 @@ export const SCENARIOS = [
   'scaling',
   'soak',
   'outage',
+  'liveview',
+  'burst',
   'profile',
 ] as const;
 
@@ -18,7 +20,7 @@ export const ON_DEMAND: readonly string[] = ['profile'];
 
 export const USAGE = `Usage: npm run bench [-- options]
 
-Runs the benchmark suite (about 7 minutes on 2 cores), prints a table and writes bench/results.json
+Runs the benchmark suite (about 15 minutes on 2 cores), prints a table and writes bench/results.json
 and bench/results.md. Run it on a quiet machine: it warns when the load average is above 1.5.
 
 Options:

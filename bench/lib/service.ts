@@ -27,6 +27,8 @@ export interface ServiceSpec {
   summaryJson?: string;
   /** Directory for --cpu-prof profiles of every thread; none = no profiling. */
   cpuProfDir?: string;
+  /** Extra environment variables of the child (MALLOC_ARENA_MAX, NODE_OPTIONS…). */
+  env?: Record<string, string>;
 }
 
 /** Settings every benchmark run shares. */
@@ -76,7 +78,7 @@ export class ServiceProcess {
   private portWaiters: Array<(p: number) => void> = [];
 
   constructor(readonly spec: ServiceSpec) {
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = { ...spec.env };
     if (spec.cpuProfDir) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${spec.cpuProfDir}`;
     this.child = spawn(join(REPO_ROOT, 'bin', 'adeline'), serviceArgs(spec), {
       cwd: REPO_ROOT,

@@ -1,5 +1,5 @@
 /**
- * Benchmark 8 (issue 13): a broker crash at full speed. The service publishes detections
+ * Benchmark 10 (issue 13): a broker crash at full speed. The service publishes detections
  * (synthetic scene, not live, --max-fps 0, default QoS 0 and live-first replay) to its own
  * Mosquitto with persistence; a persistent-session subscriber (MQTT 5, QoS 1) listens. Mosquitto
  * is SIGKILLed, stays down, and is restarted on the same port. Reported: messages lost (ids from
@@ -20,7 +20,7 @@ import { atMost, type Goal, type ScenarioResult } from '../lib/results.js';
 import { ServiceProcess } from '../lib/service.js';
 import { distribution, round } from '../lib/stats.js';
 
-const SECTION = '8. Broker outage';
+const SECTION = '10. Broker outage';
 const LIVE_LAG_BOUND_MS = 500;
 const BROKER_CONF = ['queue_qos0_messages true', 'max_inflight_messages 0'];
 

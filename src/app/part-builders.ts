@@ -9,7 +9,7 @@ import {
   type RawOutput,
 } from '../inference/index.js';
 import { Pipeline } from '../pipeline/pipeline.js';
-import type { RoiPort, StabilizerPort } from '../pipeline/ports.js';
+import type { FrameTapPort, RoiPort, StabilizerPort } from '../pipeline/ports.js';
 import { DataPlane } from '../planes/data-plane.js';
 import { VALID_COMMANDS } from '../planes/commands/table.js';
 import { buildPublishPolicy, INFERENCE_SERVICE, PUBLISH_SERVICE } from '../resilience/policies.js';
@@ -61,6 +61,8 @@ export interface PipelineStages {
   stabilizer: StabilizerPort;
   dataPlane: DataPlane;
   inferencePolicy: CallPolicy;
+  /** The live view's frame tap (absent when the live view is off). */
+  tap?: FrameTapPort | undefined;
 }
 
 /** The pipeline over the sources: the frame loop (pipeline.*) feeding the stages. */
@@ -83,6 +85,7 @@ export function buildPipeline(
     stabilizer: s.stabilizer,
     publisher: s.dataPlane,
     inferencePolicy: s.inferencePolicy,
+    tap: s.tap,
     sources: sources.map((x) => ({ source: x.source, maxFps: x.maxFps })),
     maxFps: c.pipeline.max_fps,
     maxInFlight: c.pipeline.max_in_flight,

@@ -31,6 +31,7 @@ import {
   initSeries,
   type ServicePipeline,
 } from './part-builders.js';
+import { buildLiveView, liveSourceReadings, startLiveView } from './live-wiring.js';
 import { startRuntimeGauges } from './runtime-gauges.js';
 import { installSignalHandlers, type Stoppable } from './signals.js';
 import { watchFaultFile } from './test-faults.js';
@@ -58,6 +59,8 @@ export class BuiltParts {
   sources: CreatedSource[] = [];
   healthServer: HealthServer | undefined;
   pipeline: ServicePipeline | undefined;
+  /** The broker the planes use (for `adeline run` to print where to look). */
+  brokerUrl: string | null = null;
 }
 
 /** The service's parts in start order (sources are built now: a bad source fails before any start). */
@@ -87,6 +90,12 @@ export function serviceParts(host: PartsHost, built: BuiltParts): Part[] {
   let closeGauges = (): void => {};
   let closeFaults = (): void => {};
   let closeChecks = (): void => {};
+  let closeLive = (): void => {};
+  const live = buildLiveView(c, {
+    registry: host.registry,
+    sources: () => liveSourceReadings(sources, built.pipeline),
+    pipelineState: () => host.controls.state(),
+  });
   return [
     {
       // A missing or broken model fails at once, before servers and the broker start (loading
@@ -117,6 +126,7 @@ export function serviceParts(host: PartsHost, built: BuiltParts): Part[] {
       enabled: c.health.enabled,
       start: () => {
         built.healthServer = new HealthServer({
+          routes: live?.middleware(),
           registry: host.registry,
           host: c.health.host,
           port: c.health.port,
@@ -127,6 +137,14 @@ export function serviceParts(host: PartsHost, built: BuiltParts): Part[] {
         return built.healthServer.start();
       },
       stop: () => built.healthServer?.stop(),
+    },
+    {
+      name: 'live-view',
+      enabled: live !== undefined && c.health.enabled,
+      start: () => {
+        if (live && built.healthServer) closeLive = startLiveView(live, c, built.healthServer.port);
+      },
+      stop: () => closeLive(),
     },
     {
       name: 'runtime-gauges',
@@ -157,7 +175,9 @@ export function serviceParts(host: PartsHost, built: BuiltParts): Part[] {
       name: 'control-plane',
       start: () => {
         const controller = new AppController({ ...host.controls, roi, stabilizer });
+        built.brokerUrl = url();
         controlPlane = new ControlPlane({ mqtt: c.mqtt, url: url(), controller, protocolVersion });
+        if (live) controlPlane.observeReplies(live.recordReply);
         return controlPlane.start();
       },
       stop: () => controlPlane.stop(),
@@ -179,7 +199,7 @@ export function serviceParts(host: PartsHost, built: BuiltParts): Part[] {
       start: () => {
         pipeline = buildPipeline(
           c,
-          { engine, roi, stabilizer, dataPlane, inferencePolicy },
+          { engine, roi, stabilizer, dataPlane, inferencePolicy, tap: live?.hub },
           sources,
           {
             frameLimit: host.frameLimit,
@@ -188,6 +208,7 @@ export function serviceParts(host: PartsHost, built: BuiltParts): Part[] {
         );
         built.pipeline = pipeline;
         initSeries(sources, engine);
+        live?.hub.initSeries(sources.map((x) => x.source.id));
       },
       stop: async (budget) => void (await pipeline.drain(budget.share(1 / 3))),
     },

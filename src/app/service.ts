@@ -45,6 +45,10 @@ export class AdelineService implements PartsHost {
   private resolveDone!: () => void;
   private readonly lifecycle = new Lifecycle();
   private readonly built = new BuiltParts();
+  /** For `adeline run` to print where to look: the broker in use (set once the planes start). */
+  readonly endpoints = {
+    brokerUrl: (): string | null => this.built.brokerUrl,
+  };
   private state: PipelineState = 'starting';
   private stopping: Promise<void> | undefined;
 

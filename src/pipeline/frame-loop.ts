@@ -41,6 +41,7 @@ export class FrameLoop {
   private loops: Promise<'ended' | 'stopped'>[] = [];
   private doneP: Promise<void> | null = null;
   private admitted = 0;
+  private readonly delivered = new Map<number, number>();
   private finished = 0;
   private lastFrameAtMs: number | null = null;
   private limitFired = false;
@@ -119,6 +120,11 @@ export class FrameLoop {
     const s = entry.source.status();
     const active = s.state === 'delivering' || s.state === 'backpressured' || s.state === 'stalled';
     return this.pausedFlag && active ? { ...s, state: 'paused' } : s;
+  }
+
+  /** Frames of one source handed to the pipeline so far. */
+  deliveredCount(sourceId: number): number {
+    return this.delivered.get(sourceId) ?? 0;
   }
 
   /** Frames holding a slot now. */
@@ -229,6 +235,7 @@ export class FrameLoop {
       return;
     }
     this.admitted++;
+    this.delivered.set(frame.sourceId, (this.delivered.get(frame.sourceId) ?? 0) + 1);
     setGauge('inFlight', this.slots.inUse());
     void running.catch(() => undefined).then(() => this.finish());
   }

@@ -65,6 +65,11 @@ export class Pipeline<P extends PreparedLike, R extends RawOutputLike> {
     return this.loop.dropped(sourceId);
   }
 
+  /** Frames of one source handed to the frame processor so far. */
+  deliveredCount(sourceId: number): number {
+    return this.loop.deliveredCount(sourceId);
+  }
+
   inFlight(): number {
     return this.loop.inFlight();
   }

@@ -330,6 +330,45 @@ export const METRICS = {
     description: 'Frames admitted to the pipeline and not yet finished.',
     labels: [],
   }),
+  liveFramesEncoded: m({
+    name: 'adeline_live_view_frames_encoded_total',
+    type: 'counter',
+    unit: '1',
+    description:
+      'Frames encoded as JPEG for the live view. Stays 0 while no viewer is connected (no frame is copied or encoded).',
+    labels: ['source_id'],
+  }),
+  liveFramesSkipped: m({
+    name: 'adeline_live_view_frames_skipped_total',
+    type: 'counter',
+    unit: '1',
+    description:
+      'Live view frames not sent, by reason: encoder_busy (the previous frame was still encoding), encode_failed, slow_viewer (a viewer had not read the previous one).',
+    labels: ['reason'],
+  }),
+  liveEncodeSeconds: m({
+    name: 'adeline_live_view_encode_seconds',
+    type: 'gauge',
+    unit: 's',
+    description:
+      'How long the last live view JPEG took to encode (off the event loop, in libvips threads); 0 until a viewer connects.',
+    labels: [],
+  }),
+  liveViewers: m({
+    name: 'adeline_live_view_viewers',
+    type: 'gauge',
+    unit: '1',
+    description: 'Live view event streams connected now.',
+    labels: [],
+  }),
+  liveRequestsRejected: m({
+    name: 'adeline_live_view_requests_rejected_total',
+    type: 'counter',
+    unit: '1',
+    description:
+      'Live view requests refused, by reason: unauthorized (missing or wrong credentials), bad_auth_header (malformed Authorization), too_many_viewers.',
+    labels: ['reason'],
+  }),
   buildInfo: m({
     name: 'adeline_build_info',
     type: 'gauge',

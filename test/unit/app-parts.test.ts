@@ -43,6 +43,7 @@ describe('app parts: the service is a declarative list of parts in start order',
       'signals',
       'health-registry',
       'health-server',
+      'live-view',
       'runtime-gauges',
       'embedded-broker',
       'inference',
@@ -62,7 +63,7 @@ describe('app parts: the service is a declarative list of parts in start order',
     );
   });
 
-  it('leaves out the health server, the embedded broker and the signal handlers when they are off', () => {
+  it('leaves out the health server, the live view, the embedded broker and the signal handlers when they are off', () => {
     const h = {
       ...host({ 'health.enabled': false, 'mqtt.broker.host': '127.0.0.1' }),
       handleSignals: false,
@@ -70,7 +71,7 @@ describe('app parts: the service is a declarative list of parts in start order',
     const names = serviceParts(h, new BuiltParts())
       .filter((p) => p.enabled !== false)
       .map((p) => p.name);
-    for (const off of ['health-server', 'embedded-broker', 'signals'])
+    for (const off of ['health-server', 'live-view', 'embedded-broker', 'signals'])
       assert.ok(!names.includes(off), off);
   });
 

@@ -19,7 +19,9 @@ export const PipelineSchema = z.object({
   enable_visualization: z
     .boolean()
     .default(true)
-    .describe('Python key, accepted and ignored: the service is headless.'),
+    .describe(
+      'Python key, accepted and ignored: the service has no window; open the live view at /live instead (live_view.*).',
+    ),
   display_statistics: z
     .boolean()
     .default(true)
