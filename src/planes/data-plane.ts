@@ -43,7 +43,7 @@ export interface DataPlaneOptions {
   replayIntervalMs?: number;
   /** Where message_ids come from (default: 1, 2, 3, … in memory). The app passes a sequence that survives restarts. */
   messageIds?: IdSequence;
-  /** The spool.replay section (default: live first, 32 in flight, no rate cap). */
+  /** The spool.replay section (default: live first, 256 in flight, no rate cap). */
   replay?: Partial<ReplayOptions>;
 }
 
@@ -97,7 +97,7 @@ export class DataPlane implements Component {
         : new SpoolReplayer({
             spool,
             intervalMs: o.replayIntervalMs ?? 1000,
-            maxInFlight: o.replay?.max_in_flight ?? 32,
+            maxInFlight: o.replay?.max_in_flight ?? 256,
             ratePerS: o.replay?.rate_per_s ?? 0,
             canPublish: () => this.canPublish(),
             publish: replayPublisher(this.connection, o.policy, this.qos),

@@ -15,9 +15,9 @@ function problems(overrides: Record<string, unknown>): string {
 }
 
 describe('configuration: delivery and replay options', () => {
-  it('defaults to live data first, 32 replays in flight, no replay rate cap and a 50 ms QoS 0 checkpoint', () => {
+  it('defaults to live data first, 256 replays in flight, no replay rate cap and a 50 ms QoS 0 checkpoint', () => {
     const { config } = loadConfig({ env: {} });
-    assert.deepEqual(config.spool.replay, { live_first: true, max_in_flight: 32, rate_per_s: 0 });
+    assert.deepEqual(config.spool.replay, { live_first: true, max_in_flight: 256, rate_per_s: 0 });
     assert.equal(config.mqtt.qos.data_checkpoint_ms, 50);
     assert.equal(config.mqtt.qos.data, 0, 'the Python default QoS stays');
   });

@@ -130,7 +130,7 @@ export const SpoolSchema = z.object({
           'true: while the spool drains, new detections are published at once, beside the replay (order holds within each stream; consumers order by message_id). false: new detections queue behind the spool (one stream in message_id order, live data waits for the whole replay).',
         ),
       max_in_flight: posInt(
-        32,
+        256,
         1,
         10000,
         'Replayed messages awaiting their PUBACK at once. A live message waits behind at most this many replayed ones.',
