@@ -22,6 +22,7 @@ import { writeFormatted } from './lib/write.js';
 import { latency } from './scenarios/latency.js';
 import { mqttPublish } from './scenarios/mqtt.js';
 import { profile } from './scenarios/profile.js';
+import { realvideo } from './scenarios/realvideo.js';
 import { responsiveness } from './scenarios/responsiveness.js';
 import { scaling } from './scenarios/scaling.js';
 import { soak } from './scenarios/soak.js';
@@ -36,6 +37,7 @@ const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise
     scaling,
     soak,
     profile,
+    realvideo,
   };
 
 const opts = parseOptions(process.argv.slice(2));

@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'scaling',
   'soak',
   'profile',
+  'realvideo',
 ] as const;
 
 /** Scenarios that run only when asked for (--profile or --only). */
