@@ -37,6 +37,7 @@ import { createStabilizer } from '../stabilization/index.js';
 import {
   InferenceEngine,
   precheckModelFile,
+  preprocessOptionsFromConfig,
   resolveIntraOpThreads,
   type PreparedInput,
   type RawOutput,
@@ -175,6 +176,7 @@ export class AdelineService {
       labelsFile: c.models.labels_file,
       intraOpThreads: resolveIntraOpThreads(c.models.intra_op_threads),
       imgsz: c.models.imgsz,
+      preprocess: preprocessOptionsFromConfig(c.models.preprocess),
       confidence: c.models.confidence,
       iouThreshold: c.models.iou_threshold,
       poolSize: c.pipeline.max_in_flight + 1,

@@ -3,6 +3,7 @@
  * of range throw RangeError, each naming the option and its allowed range (STYLE.md 9).
  */
 import type { LayoutOption } from './layout.js';
+import { validatePreprocessOptions, type PreprocessOptions } from './preprocess-derive.js';
 import type { FaultSpec } from './worker-protocol.js';
 
 export interface EngineOptions {
@@ -12,6 +13,8 @@ export interface EngineOptions {
   intraOpThreads: number;
   /** Input size for models with a dynamic input (models.imgsz); a fixed input size wins. */
   imgsz: number;
+  /** models.preprocess, field by field ('auto' = derive from the model); default all auto. */
+  preprocess?: PreprocessOptions;
   confidence: number;
   iouThreshold: number;
   /** Input tensors that can be prepared or in flight at once. */
@@ -32,6 +35,7 @@ interface Checked {
   labelsFile: unknown;
   intraOpThreads: unknown;
   imgsz: unknown;
+  preprocess?: unknown;
   confidence: unknown;
   iouThreshold: unknown;
   poolSize: unknown;
@@ -64,6 +68,7 @@ export function validateEngineOptions(o: Checked, layouts: readonly LayoutOption
   }
   int('intraOpThreads', o.intraOpThreads, 1, 64);
   int('imgsz', o.imgsz, 32, 4096);
+  if (o.preprocess !== undefined) validatePreprocessOptions(o.preprocess as PreprocessOptions);
   prob('confidence', o.confidence);
   prob('iouThreshold', o.iouThreshold);
   int('poolSize', o.poolSize, 1, 64);

@@ -8,7 +8,8 @@ import { AdelineError } from '../domain/errors.js';
 import type { Roi } from '../domain/roi.js';
 import { validateEngineOptions, validateFault, type EngineOptions } from './engine-options.js';
 import { LAYOUT_OPTIONS } from './layout.js';
-import { Letterboxer, PAD_VALUE } from './letterbox.js';
+import { preprocess, ResampleCache } from './preprocess.js';
+import { padTensorValues } from './preprocess-spec.js';
 import type { ModelInfo } from './model-info.js';
 import { loadModel, logModelLoaded } from './model-loader.js';
 import { OutputDecoder } from './output-decoder.js';
@@ -26,7 +27,7 @@ const faultsAllowed = (): boolean => process.env.ADELINE_TEST_FAULTS === '1';
 
 export class InferenceEngine {
   private readonly pool: TensorPool;
-  private readonly letterboxer: Letterboxer;
+  private readonly resample = new ResampleCache();
   private readonly decoder: OutputDecoder;
   private readonly recycler: OutputRecycler;
   private readonly fetch: string[];
@@ -44,7 +45,6 @@ export class InferenceEngine {
     const h = info.inputHeight;
     this.dims = [1, 3, h, w];
     this.pool = new TensorPool(opts.poolSize, 3 * w * h);
-    this.letterboxer = new Letterboxer(w, h);
     this.decoder = new OutputDecoder(info, opts);
     this.recycler = new OutputRecycler(info.outputName);
     this.fetch = [info.outputName];
@@ -64,12 +64,18 @@ export class InferenceEngine {
     return this.host.restarts;
   }
 
-  /** Letterboxes a frame (optionally an ROI crop of it) into a pooled tensor. */
+  /** Preprocesses a frame (optionally an ROI crop of it) into a pooled tensor (info.preprocess). */
   prepare(data: Uint8Array, width: number, height: number, roi: Roi | null): PreparedInput {
     this.assertOpen();
     const slot = this.pool.acquire();
     try {
-      const transform = this.letterboxer.run(data, width, height, roi, slot.data);
+      const transform = preprocess(
+        this.info.preprocess.spec,
+        { data, width, height },
+        roi,
+        { data: slot.data, width: this.info.inputWidth, height: this.info.inputHeight },
+        this.resample,
+      );
       return new PreparedInput(slot, transform, this.dims);
     } catch (err) {
       this.pool.release(slot, null);
@@ -151,9 +157,7 @@ export class InferenceEngine {
     this.assertOpen();
     const n = 3 * this.info.inputWidth * this.info.inputHeight;
     const buf =
-      this.probeBuffer && this.probeBuffer.length === n
-        ? this.probeBuffer
-        : new Float32Array(n).fill(PAD_VALUE);
+      this.probeBuffer && this.probeBuffer.length === n ? this.probeBuffer : this.blankInput(n);
     this.probeBuffer = null;
     const outcome = await this.host.run({
       input: buf.buffer as ArrayBuffer,
@@ -207,6 +211,15 @@ export class InferenceEngine {
       if (f.count <= 0) this.fault = null;
     }
     return { fault: f.kind };
+  }
+
+  /** A frame of padding only, in the model's units (what the model sees of an empty frame). */
+  private blankInput(n: number): Float32Array {
+    const buf = new Float32Array(n);
+    const plane = n / 3;
+    const pad = padTensorValues(this.info.preprocess.spec);
+    for (let c = 0; c < 3; c++) buf.fill(pad[c]!, c * plane, (c + 1) * plane);
+    return buf;
   }
 
   private assertOpen(): void {

@@ -19,3 +19,28 @@ export {
   type LetterboxTransform,
 } from './letterbox.js';
 export { resolveIntraOpThreads } from './session-options.js';
+export {
+  preprocess,
+  inputGeometry,
+  ResampleCache,
+  type BoxMapping,
+  type RgbFrame,
+  type InputTensor,
+} from './preprocess.js';
+export {
+  ULTRALYTICS_PREPROCESS,
+  YOLOX_PREPROCESS,
+  describePreprocess,
+  validatePreprocessSpec,
+  type PreprocessSpec,
+  type ChannelOrder,
+  type ResizeMode,
+  type PadPosition,
+} from './preprocess-spec.js';
+export {
+  AUTO_PREPROCESS,
+  derivePreprocess,
+  preprocessOptionsFromConfig,
+  type PreprocessOptions,
+  type ResolvedPreprocess,
+} from './preprocess-derive.js';

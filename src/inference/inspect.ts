@@ -2,6 +2,7 @@
 import { InferenceEngine } from './engine.js';
 import type { LayoutOption } from './layout.js';
 import type { ModelInfo } from './model-info.js';
+import type { PreprocessOptions } from './preprocess-derive.js';
 
 export interface InspectOptions {
   layout?: LayoutOption;
@@ -9,6 +10,8 @@ export interface InspectOptions {
   /** Input size for dynamic-input models (default 320, the models.imgsz default). */
   imgsz?: number;
   intraOpThreads?: number;
+  /** models.preprocess (default: every field auto). */
+  preprocess?: PreprocessOptions;
 }
 
 export async function inspectModelFile(
@@ -21,6 +24,7 @@ export async function inspectModelFile(
     labelsFile: opts.labelsFile ?? null,
     intraOpThreads: opts.intraOpThreads ?? 1,
     imgsz: opts.imgsz ?? 320,
+    ...(opts.preprocess ? { preprocess: opts.preprocess } : {}),
     confidence: 0.25,
     iouThreshold: 0.45,
     poolSize: 1,

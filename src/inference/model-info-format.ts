@@ -1,5 +1,7 @@
 /** Human-readable `adeline model info` output. The JSON form is the ModelInfo object itself. */
 import type { ModelInfo } from './model-info.js';
+import type { ResolvedPreprocess } from './preprocess-derive.js';
+import { describePreprocess, type PreprocessSpec } from './preprocess-spec.js';
 
 const LAYOUT_TEXT: Record<ModelInfo['layout'], string> = {
   yolov8: '[1, 4+nc, N]: cx, cy, w, h, then one score per class (Ultralytics YOLOv8 / YOLO11)',
@@ -58,6 +60,12 @@ export function formatModelInfo(info: ModelInfo): string {
     lines.push(`          ${shown.slice(i, i + 6).join(', ')}`);
   if (info.classNames.length > MAX_CLASSES_SHOWN)
     lines.push(`          ... and ${info.classNames.length - MAX_CLASSES_SHOWN} more`);
+  if (info.classNamesSource === 'generated')
+    lines.push(
+      '          the model has no class names: for a COCO model pass --labels models/coco80.txt',
+      '          (or set models.labels_file: models/coco80.txt)',
+    );
+  lines.push(...formatPreprocess(info.preprocess));
   const meta = Object.entries(info.metadata).filter(([k]) => k !== 'names');
   if (meta.length > 0) {
     lines.push('Metadata');
@@ -65,4 +73,32 @@ export function formatModelInfo(info: ModelInfo): string {
       lines.push(`  ${k}: ${v.length > 120 ? `${v.slice(0, 117)}...` : v}`);
   }
   return lines.join('\n');
+}
+
+const RULE_TEXT: Record<ResolvedPreprocess['rule'], string> = {
+  'ultralytics-metadata': 'Ultralytics metadata',
+  'yolox-layout': 'YOLOX layout',
+  'layout-default': 'layout default',
+};
+
+/** The config key of each spec field, and how its value prints. */
+const FIELD_ROWS: ReadonlyArray<[keyof PreprocessSpec, string, (s: PreprocessSpec) => string]> = [
+  ['channelOrder', 'channel_order', (s) => s.channelOrder],
+  ['scale', 'scale', (s) => (Math.abs(s.scale - 1 / 255) < 1e-12 ? '1/255' : String(s.scale))],
+  ['mean', 'mean', (s) => (s.mean ? `[${s.mean.join(', ')}]` : 'none')],
+  ['std', 'std', (s) => (s.std ? `[${s.std.join(', ')}]` : 'none')],
+  ['resize', 'resize', (s) => s.resize],
+  ['padValue', 'pad_value', (s) => String(s.padValue)],
+  ['padPosition', 'pad_position', (s) => s.padPosition],
+];
+
+/** The Preprocess block: the summary, where auto values came from, then one row per key. */
+export function formatPreprocess(p: ResolvedPreprocess): string[] {
+  const lines = [`Preprocess ${describePreprocess(p.spec)}`];
+  lines.push(`          auto: ${RULE_TEXT[p.rule]} (${p.reason})`);
+  for (const [field, key, show] of FIELD_ROWS) {
+    const from = p.overridden.includes(field) ? 'set by config' : 'auto';
+    lines.push(`  models.preprocess.${key.padEnd(14)} ${show(p.spec).padEnd(10)} (${from})`);
+  }
+  return lines;
 }

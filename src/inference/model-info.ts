@@ -8,6 +8,7 @@ import { stat, access, constants } from 'node:fs/promises';
 import { AdelineError } from '../domain/errors.js';
 import type { ClassNamesSource } from './class-names.js';
 import type { Layout } from './layout.js';
+import type { ResolvedPreprocess } from './preprocess-derive.js';
 import { OnnxFormatError, readOnnxHeader, type OnnxHeader, type OnnxOpset } from './onnx-header.js';
 import type { ValueInfo } from './worker-protocol.js';
 
@@ -51,6 +52,8 @@ export interface ModelInfo {
   classNamesSource: ClassNamesSource;
   /** ONNX metadata_props (Ultralytics: names, imgsz, stride, task, ...). */
   metadata: Record<string, string>;
+  /** How frames become the input tensor: derived (models.preprocess auto) or set by config. */
+  preprocess: ResolvedPreprocess;
 }
 
 const CHECK_HINT =

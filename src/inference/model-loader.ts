@@ -8,6 +8,8 @@ import { getLogger, logEvent } from '../telemetry/logger.js';
 import { loadLabelsFile, parseMetadataNames, resolveClassNames } from './class-names.js';
 import { detectLayout, type LayoutOption } from './layout.js';
 import { PAD_VALUE } from './letterbox.js';
+import { describePreprocess } from './preprocess-spec.js';
+import { AUTO_PREPROCESS, derivePreprocess, type PreprocessOptions } from './preprocess-derive.js';
 import {
   checkModelFile,
   formatError,
@@ -25,6 +27,8 @@ export interface LoadOptions {
   labelsFile: string | null;
   intraOpThreads: number;
   imgsz: number;
+  /** models.preprocess; default: every field auto. */
+  preprocess?: PreprocessOptions;
 }
 
 export interface LoadedModel {
@@ -111,6 +115,11 @@ export async function loadModel(o: LoadOptions): Promise<LoadedModel> {
       warmup: (i) => warm.result.outputs[i]!.data,
     });
     const classes = resolveClassNames(plan.numClasses, labels, metaNames);
+    const preprocess = derivePreprocess(o.preprocess ?? AUTO_PREPROCESS, {
+      layout: plan.layout,
+      gridDecode: plan.gridDecode,
+      metadata: header.metadata,
+    });
     const info: ModelInfo = {
       path: o.modelPath,
       name: modelName(o.modelPath),
@@ -134,6 +143,7 @@ export async function loadModel(o: LoadOptions): Promise<LoadedModel> {
       classNames: classes.names,
       classNamesSource: classes.source,
       metadata: { ...header.metadata },
+      preprocess,
     };
     return { info, host };
   } catch (err) {
@@ -154,6 +164,19 @@ export function logModelLoaded(info: ModelInfo, imgsz: number): void {
     classes: info.classNames.length,
     input: `${info.inputWidth}x${info.inputHeight}`,
   });
+  const p = info.preprocess;
+  logEvent(
+    log,
+    'model_preprocess',
+    `model ${info.name} preprocessing: ${describePreprocess(p.spec)} (${p.reason}${p.overridden.length > 0 ? `; set by models.preprocess: ${p.overridden.join(', ')}` : ''})`,
+    {
+      model: info.path,
+      preprocess: describePreprocess(p.spec),
+      preprocess_rule: p.rule,
+      preprocess_reason: p.reason,
+      preprocess_overridden: p.overridden.join(',') || 'none',
+    },
+  );
   if (!info.dynamicInput && (info.inputWidth !== imgsz || info.inputHeight !== imgsz)) {
     logEvent(
       log,

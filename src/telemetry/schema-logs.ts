@@ -16,6 +16,11 @@ export const LOG_EVENTS = {
     description: 'A Python-era key is accepted but has no effect here.',
   },
   model_loaded: { level: 'info', description: 'The model loaded: layout, classes, input size.' },
+  model_preprocess: {
+    level: 'info',
+    description:
+      'How frames become the model input (channel order, scale, mean/std, resize, padding), what it was derived from, and which fields models.preprocess set.',
+  },
   model_imgsz_overridden: {
     level: 'warn',
     description: 'The model has a fixed input size that differs from models.imgsz.',

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { ModelInfo } from '../../src/inference/model-info.js';
 import { formatModelInfo } from '../../src/inference/model-info-format.js';
+import { ULTRALYTICS_PREPROCESS } from '../../src/inference/preprocess-spec.js';
 
 const INFO: ModelInfo = {
   path: 'models/yolo11n.onnx',
@@ -25,6 +26,12 @@ const INFO: ModelInfo = {
   classNames: Array.from({ length: 80 }, (_, i) => (i === 0 ? 'person' : `c${i}`)),
   classNamesSource: 'metadata',
   metadata: { names: '{...}', imgsz: '[640, 640]', stride: '32', task: 'detect' },
+  preprocess: {
+    spec: { ...ULTRALYTICS_PREPROCESS },
+    rule: 'ultralytics-metadata',
+    reason: 'metadata keys names and stride (Ultralytics / YOLOv5 export)',
+    overridden: [],
+  },
 };
 
 describe('model info format', () => {
