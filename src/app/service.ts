@@ -39,8 +39,8 @@ import {
   precheckModelFile,
   preprocessOptionsFromConfig,
   resolveIntraOpThreads,
-  type PreparedInput,
-  type RawOutput,
+  type FrameDetections,
+  type PreparedFrame,
 } from '../inference/index.js';
 import { AppController } from './controller.js';
 import { registerHealthChecks, StartupCheck } from './health-wiring.js';
@@ -69,7 +69,7 @@ export class AdelineService {
   private readonly lifecycle = new Lifecycle();
   private readonly registry: HealthRegistry;
   private readonly startup = new StartupCheck();
-  private pipeline: Pipeline<PreparedInput, RawOutput> | undefined;
+  private pipeline: Pipeline<PreparedFrame, FrameDetections> | undefined;
   private scheduler: Scheduler | undefined;
   private sources: CreatedSource[] = [];
   private state: PipelineState = 'starting';
@@ -225,13 +225,15 @@ export class AdelineService {
       },
     );
     const inferencePolicy = buildInferencePolicy(c.resilience);
-    const pipeline = new Pipeline<PreparedInput, RawOutput>({
+    // Preprocessing, inference and decode+NMS run in the inference worker (issue 12).
+    const pipeline = new Pipeline<PreparedFrame, FrameDetections>({
       detector: {
         modelName: engine.info.name,
-        prepare: (d, w, h, r) => engine.prepare(d, w, h, r),
-        infer: (p, signal) => engine.infer(p, signal ? { signal } : {}),
-        decode: (r, p) => engine.decode(r, p),
-        discard: (p) => engine.release(p),
+        stagesInWorker: true,
+        prepare: (d, w, h, r) => engine.prepareFrame(d, w, h, r),
+        infer: (p, signal) => engine.detect(p, signal ? { signal } : {}),
+        decode: (r) => r.detections,
+        discard: (p) => engine.releaseFrame(p),
       },
       roi,
       stabilizer,
