@@ -39,10 +39,9 @@ import {
   precheckModelFile,
   preprocessOptionsFromConfig,
   resolveIntraOpThreads,
-  type FrameDetections,
-  type PreparedFrame,
 } from '../inference/index.js';
 import { AppController } from './controller.js';
+import { detectorPort, type AnyPrepared, type AnyRaw } from './detector-port.js';
 import { registerHealthChecks, StartupCheck } from './health-wiring.js';
 import { Lifecycle } from './lifecycle.js';
 import { startRuntimeGauges } from './runtime-gauges.js';
@@ -69,7 +68,7 @@ export class AdelineService {
   private readonly lifecycle = new Lifecycle();
   private readonly registry: HealthRegistry;
   private readonly startup = new StartupCheck();
-  private pipeline: Pipeline<PreparedFrame, FrameDetections> | undefined;
+  private pipeline: Pipeline<AnyPrepared, AnyRaw> | undefined;
   private scheduler: Scheduler | undefined;
   private sources: CreatedSource[] = [];
   private state: PipelineState = 'starting';
@@ -225,16 +224,8 @@ export class AdelineService {
       },
     );
     const inferencePolicy = buildInferencePolicy(c.resilience);
-    // Preprocessing, inference and decode+NMS run in the inference worker (issue 12).
-    const pipeline = new Pipeline<PreparedFrame, FrameDetections>({
-      detector: {
-        modelName: engine.info.name,
-        stagesInWorker: true,
-        prepare: (d, w, h, r) => engine.prepareFrame(d, w, h, r),
-        infer: (p, signal) => engine.detect(p, signal ? { signal } : {}),
-        decode: (r) => r.detections,
-        discard: (p) => engine.releaseFrame(p),
-      },
+    const pipeline = new Pipeline<AnyPrepared, AnyRaw>({
+      detector: detectorPort(engine, c.pipeline.worker_stages),
       roi,
       stabilizer,
       publisher: dataPlane,
