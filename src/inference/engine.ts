@@ -108,7 +108,8 @@ export class InferenceEngine {
     opts: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<FrameDetections> {
     this.assertOpen();
-    const timeoutMs = opts.timeoutMs ?? this.opts.inferTimeoutMs ?? 0;
+    // A caller's signal is its timeout (the inference policy's): no second timer for the same run.
+    const timeoutMs = opts.timeoutMs ?? (opts.signal ? 0 : (this.opts.inferTimeoutMs ?? 0));
     if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0))
       throw new RangeError(`timeoutMs must be a number >= 0, got ${timeoutMs}`);
     const fault = this.nextFault().fault;
@@ -144,7 +145,8 @@ export class InferenceEngine {
       );
     this.assertOpen();
     input.consumed = true;
-    const timeoutMs = opts.timeoutMs ?? this.opts.inferTimeoutMs ?? 0;
+    // A caller's signal is its timeout (the inference policy's): no second timer for the same run.
+    const timeoutMs = opts.timeoutMs ?? (opts.signal ? 0 : (this.opts.inferTimeoutMs ?? 0));
     if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0))
       throw new RangeError(`timeoutMs must be a number >= 0, got ${timeoutMs}`);
     const outcome = await this.host.run({

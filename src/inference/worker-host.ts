@@ -9,8 +9,11 @@
  *   (docs/benchmarks.md).
  * - Two kinds of run share the queue: `run` (a prepared tensor in, the raw output out) and
  *   `detect` (a frame in, detections out: the pipeline's path, see worker-detect.ts).
- * - A run's timeout counts from when it starts in the worker (its dispatch when the worker was
- *   idle, else the result of the run before it).
+ * - One timeout per run. A run with a signal (the pipeline's: the inference policy's timeout,
+ *   resilience.inference.timeout_ms) is timed by its caller; when the signal aborts while the run
+ *   is running, the worker is replaced as below. A run without one (direct API use, the health
+ *   probe) gets its own timer here, counted from when it starts in the worker (its dispatch when
+ *   the worker was idle, else the result of the run before it).
  * - A run that times out is rejected with ADELINE_ERR_INFERENCE_TIMEOUT; the worker is terminated
  *   and a new one started. The run waiting behind it in the worker is lost with it (its input was
  *   transferred) and rejected with ADELINE_ERR_INFERENCE; runs still queued here go to the new
@@ -195,15 +198,28 @@ export class WorkerHost {
   }
 
   /**
-   * The caller gave up on a run (policy timeout). Queued here: it leaves the queue with its input.
-   * Waiting in the worker behind another run: settled now without its input (the pools replace
-   * it), its result ignored. Running: its own result or timeout settles it.
+   * The caller gave up on a run: its signal is the inference policy's timeout, the one timeout of
+   * the pipeline (a run with a signal has no timer here). Queued here: it leaves the queue with
+   * its input. Waiting in the worker behind another run: settled now without its input (the pools
+   * replace it), its result ignored. Running: the worker is stuck on it, so it is terminated and
+   * restarted, exactly as when a run's own timer fires.
    */
   private abandon(p: Pending, error: AdelineError): void {
     if (p.phase === 'queued') {
       this.queue.splice(this.queue.indexOf(p), 1);
       settle(p, { ok: false, error, input: p.work.req.input });
     } else if (p.phase === 'waiting') settle(p, { ok: false, error, input: null });
+    else if (p.phase === 'running' && this.dispatched[0] === p) {
+      this.dispatched.shift();
+      stopTimer(p);
+      const running = new AdelineError(
+        'ADELINE_ERR_INFERENCE_TIMEOUT',
+        `the inference run was abandoned by its caller (policy timeout) while running on model ${this.modelPath}; the worker is being restarted (raise resilience.inference.timeout_ms if the model is just slow)`,
+        { cause: error },
+      );
+      settle(p, { ok: false, error: running, input: null });
+      this.replace('run abandoned by its caller (policy timeout) while running');
+    }
   }
 
   private pump(): void {
