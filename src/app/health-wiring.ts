@@ -6,6 +6,7 @@ import {
   FrameHeartbeatCheck,
   MemoryCheck,
   ModelCheck,
+  ModelOutputCheck,
   MqttPlaneCheck,
   SourceCheck,
   TelemetryExportCheck,
@@ -91,6 +92,17 @@ export function registerHealthChecks(
     }),
   );
   registry.register(
+    new ModelOutputCheck({
+      counts: () => p.pipeline.stats.modelOutput,
+      emptyFrames: h.model_output.empty_frames,
+      saturatedFrames: h.model_output.saturated_frames,
+      confidence: c.models.confidence,
+      mode: p.mode,
+      idleAfterMs: Math.max(h.stall_min_ms, 5 * intervalMs),
+      intervalMs,
+    }),
+  );
+  registry.register(
     new MqttPlaneCheck({
       name: 'mqtt_data',
       status: () => p.dataPlane.healthView(),
@@ -127,6 +139,7 @@ export function registerHealthChecks(
         const s = p.telemetry.exportStats();
         return {
           enabled: p.telemetry.enabled,
+          configured: s.traces.configured || s.logs.configured,
           failing: s.traces.failing || s.logs.failing,
           lastError: s.traces.lastError ?? s.logs.lastError,
           failures: s.traces.failures + s.logs.failures,

@@ -12,7 +12,7 @@ import { SPANS, ATTRS } from '../telemetry/schema.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
 import { createAllInstruments, initMetricSeries } from '../telemetry/metrics.js';
 import { startSpan } from '../telemetry/tracing.js';
-import { getTelemetryRuntime } from '../telemetry/runtime.js';
+import { DISABLED_TELEMETRY, type TelemetryRuntime } from '../telemetry/runtime.js';
 import { HealthRegistry, HealthServer } from '../health/index.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { RunStats } from '../pipeline/run-stats.js';
@@ -25,6 +25,7 @@ import {
   buildInferencePolicy,
   buildPublishPolicy,
   buildReconnectPolicy,
+  buildTelemetryExportPolicy,
   INFERENCE_SERVICE,
   PUBLISH_SERVICE,
 } from '../resilience/policies.js';
@@ -57,6 +58,8 @@ export interface ServiceOptions {
   failFast?: boolean;
   /** Install SIGTERM/SIGINT handlers (default true). */
   handleSignals?: boolean;
+  /** The telemetry SDK's handle (bootedTelemetry() in `adeline run`); default: telemetry off. */
+  telemetry?: TelemetryRuntime;
 }
 
 export class AdelineService {
@@ -74,12 +77,18 @@ export class AdelineService {
   private state: PipelineState = 'starting';
   private stopping: Promise<void> | undefined;
   private healthServer: HealthServer | undefined;
+  private readonly telemetry: TelemetryRuntime;
 
   private constructor(
     readonly config: AdelineConfig,
     private readonly opts: ServiceOptions,
   ) {
     this.done = new Promise((r) => (this.resolveDone = r));
+    this.telemetry = opts.telemetry ?? DISABLED_TELEMETRY;
+    this.telemetry.guardExports({
+      traces: buildTelemetryExportPolicy(config.resilience, 'traces'),
+      logs: buildTelemetryExportPolicy(config.resilience, 'logs'),
+    });
     this.registry = new HealthRegistry({
       timeoutMs: Math.max(config.health.slow_inference_ms * 2, 5000),
     });
@@ -140,7 +149,7 @@ export class AdelineService {
         registry: this.registry,
         host: c.health.host,
         port: c.health.port,
-        metricsHandler: getTelemetryRuntime().metricsHandler,
+        metricsHandler: this.telemetry.metricsHandler,
         metricsPort: c.telemetry.metrics.port,
         logger: getLogger('health'),
       });
@@ -281,7 +290,7 @@ export class AdelineService {
       scheduler,
       sources: this.sources,
       pipeline,
-      telemetry: getTelemetryRuntime(),
+      telemetry: this.telemetry,
       mode: () => this.loopMode(),
     });
     this.lifecycle.add('health-checks', closeChecks);
@@ -345,7 +354,7 @@ export class AdelineService {
         reason,
         frames_processed: this.stats.processed,
       });
-    await getTelemetryRuntime().shutdown();
+    await this.telemetry.shutdown();
   }
 
   sourceStatuses(): Array<{ id: number; description: string; state: string; framesRead: number }> {

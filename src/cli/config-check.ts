@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { loadConfig, maskSecrets } from '../config/index.js';
 import { CONFIG_FLAGS, configArgsFromArgv } from '../config/argv.js';
 import { AdelineError } from '../domain/errors.js';
-import { hasHelp } from './output.js';
+import { subcommandArgs } from './output.js';
 
 const HELP = `Usage: adeline config check [FILE] [--json] [--set KEY=VALUE ...]
 
@@ -16,16 +16,8 @@ Options:
   --set KEY=VALUE  override a key (repeatable), as for 'adeline run'`;
 
 export async function runConfigCommand(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || hasHelp(args)) {
-    console.log(HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub !== 'check')
-    throw new AdelineError(
-      'ADELINE_ERR_USAGE',
-      `unknown subcommand "config ${sub}"; use 'adeline config check FILE'`,
-    );
+  const rest = subcommandArgs(args, 'config', 'check', HELP);
+  if (typeof rest === 'number') return rest;
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i] as string;

@@ -5,7 +5,7 @@
 import { loadConfig } from '../config/index.js';
 import { configArgsFromArgv } from '../config/argv.js';
 import { AdelineError } from '../domain/errors.js';
-import { hasHelp } from './output.js';
+import { subcommandArgs } from './output.js';
 
 const HELP = `Usage: adeline model info FILE [options]
 
@@ -81,16 +81,8 @@ function parseInfoArgs(rest: string[]): InfoArgs {
 }
 
 export async function runModelCommand(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || hasHelp(args)) {
-    console.log(HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub !== 'info')
-    throw new AdelineError(
-      'ADELINE_ERR_USAGE',
-      `unknown subcommand "model ${sub}"; use 'adeline model info FILE'`,
-    );
+  const rest = subcommandArgs(args, 'model', 'info', HELP);
+  if (typeof rest === 'number') return rest;
   const a = parseInfoArgs(rest);
   const configArgs = configArgsFromArgv(rest);
   const { config } = loadConfig({ file: configArgs.file, overrides: configArgs.overrides });

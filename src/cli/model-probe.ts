@@ -65,16 +65,16 @@ export function syntheticFrame(c: AdelineConfig['synthetic']): ProbeFrame {
 
 /** The first frame of an image or video file, decoded to RGB24 by ffmpeg. */
 export async function imageFrame(path: string, timeoutMs = 30_000): Promise<ProbeFrame> {
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw new Error('not a regular file');
-  } catch (err) {
-    throw new AdelineError(
+  const notFile = (why: string, cause?: unknown) =>
+    new AdelineError(
       'ADELINE_ERR_SOURCE_NOT_FOUND',
-      `--image ${path} is not a readable file (${(err as Error).message}); pass a PNG, JPEG, PPM or video file`,
-      { cause: err },
+      `--image ${path} is not a readable file (${why}); pass a PNG, JPEG, PPM or video file`,
+      { cause },
     );
-  }
+  const st = await stat(path).catch((err: unknown) => {
+    throw notFile((err as Error).message, err);
+  });
+  if (!st.isFile()) throw notFile('not a regular file');
   const frames: ProbeFrame[] = [];
   const parser = new PpmStreamParser(
     {

@@ -30,3 +30,27 @@ export function table(rows: Array<Array<string | number>>, header?: string[]): s
 export function hasHelp(args: string[]): boolean {
   return args.includes('--help') || args.includes('-h');
 }
+
+/**
+ * `adeline GROUP SUB FILE …` for a group with one subcommand: the arguments after SUB, or the
+ * exit status once `help` is printed (2 when nothing was given, 0 for --help). Another
+ * subcommand throws ADELINE_ERR_USAGE naming the one that exists.
+ */
+export function subcommandArgs(
+  args: string[],
+  group: string,
+  sub: string,
+  help: string,
+): string[] | number {
+  const [first, ...rest] = args;
+  if (first === undefined || hasHelp(args)) {
+    console.log(help);
+    return first === undefined ? 2 : 0;
+  }
+  if (first !== sub)
+    throw new AdelineError(
+      'ADELINE_ERR_USAGE',
+      `unknown subcommand "${group} ${first}"; use 'adeline ${group} ${sub} FILE'`,
+    );
+  return rest;
+}

@@ -6,9 +6,24 @@ import { table } from './output.js';
 export interface RunSummary {
   durationS: number;
   fps: number;
-  frames: { read: number; processed: number; failed: number; dropped: Record<string, number> };
+  frames: {
+    /** Frames the sources read (decoded), before drops. */
+    read: number;
+    processed: number;
+    failed: number;
+    /** By reason; `error` includes the failed frames. */
+    dropped: Record<string, number>;
+    /**
+     * Read but neither processed nor dropped when the run stopped: the frame a file source had
+     * decoded ahead of the pipeline (`--frames N` stops with one), or a live frame not yet taken.
+     * read = processed + Σ dropped + unprocessed.
+     */
+    unprocessed: number;
+  };
   latencyMs: Record<string, { p50: number; p95: number; p99: number }>;
   detectionsByClass: Record<string, number>;
+  /** Set when frames were processed and none gave a detection, or the scores were pinned at 1: what to check. */
+  noDetectionsHint?: string;
   sources: Array<{ id: number; description: string; state: string; framesRead: number }>;
 }
 
@@ -20,19 +35,48 @@ export function summarize(service: AdelineService): RunSummary {
     const l = stats.latency(s);
     latencyMs[s] = { p50: round(l.p50), p95: round(l.p95), p99: round(l.p99) };
   }
-  return {
+  const read = sources.reduce((n, s) => n + s.framesRead, 0);
+  const dropped = service.droppedByReason();
+  const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0);
+  const summary: RunSummary = {
     durationS: round((Date.now() - stats.startedAtMs) / 1000),
     fps: round(stats.overallFps()),
     frames: {
-      read: sources.reduce((n, s) => n + s.framesRead, 0),
+      read,
       processed: stats.processed,
       failed: stats.failed,
-      dropped: service.droppedByReason(),
+      dropped,
+      unprocessed: Math.max(0, read - stats.processed - droppedTotal),
     },
     latencyMs,
     detectionsByClass: Object.fromEntries([...stats.detectionsByClass.entries()].sort()),
     sources,
   };
+  const m = stats.modelOutput;
+  if (stats.processed > 0 && stats.detectionsByClass.size === 0)
+    summary.noDetectionsHint = noDetectionsHint(stats.processed, service.config.models.confidence);
+  else if (m.frames > 0 && m.saturatedFrames >= Math.min(m.frames, 10))
+    summary.noDetectionsHint = saturatedHint(m.saturatedFrames);
+  return summary;
+}
+
+/** Scores pinned at 1 on every recent frame: the input is out of the model's range. */
+export function saturatedHint(frames: number): string {
+  return (
+    `the detection scores were pinned at 1 in the last ${frames} frames: the input is likely out of ` +
+    'the range the model expects; check models.preprocess (scale 1/255 or 1, mean/std, channel ' +
+    "order; 'adeline model info MODEL --probe --image FRAME' prints the best score of each class)"
+  );
+}
+
+/** Why a model may see nothing, and how to find out (docs/health.md, model_output). */
+export function noDetectionsHint(frames: number, confidence: number): string {
+  return (
+    `the model found nothing above models.confidence ${confidence} in ${frames} frames. ` +
+    'If the video shows objects, check the preprocessing (models.preprocess: channel order, scale; ' +
+    "'adeline model info MODEL --probe --image FRAME' prints the best score of each class before the threshold), " +
+    'the threshold (models.confidence) and the class names (--labels / models.labels_file)'
+  );
 }
 
 const round = (v: number) => Math.round(v * 100) / 100;
@@ -51,8 +95,10 @@ export function formatSummary(r: RunSummary): string {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
+  const ahead =
+    r.frames.unprocessed > 0 ? `, left unprocessed at stop ${r.frames.unprocessed}` : '';
   lines.push(
-    `  frames read ${r.frames.read}, processed ${r.frames.processed}, failed ${r.frames.failed}, dropped ${dropped || 'none'}`,
+    `  frames read ${r.frames.read}, processed ${r.frames.processed}, failed ${r.frames.failed}, dropped ${dropped || 'none'}${ahead}`,
   );
   lines.push(`  throughput ${r.fps} fps`, '');
   const rows = Object.entries(r.latencyMs).map(([stage, l]) => [
@@ -66,6 +112,7 @@ export function formatSummary(r: RunSummary): string {
   lines.push(
     det.length ? table(det, ['class', 'detections']).replace(/^/gm, '  ') : '  no detections',
   );
+  if (r.noDetectionsHint) lines.push(`  warning: ${r.noDetectionsHint}`);
   lines.push(
     '',
     table(

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/index.js';
 import { CONFIG_FLAGS, configArgsFromArgv } from '../config/argv.js';
 import { AdelineError } from '../domain/errors.js';
 import { configureLogger, getLogger, logEvent } from '../telemetry/logger.js';
+import { bootedTelemetry } from '../telemetry/runtime.js';
 import { formatProgress, formatSummary, summarize } from './run-summary.js';
 import { hasHelp } from './output.js';
 
@@ -75,6 +76,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const service = await AdelineService.create(loaded.config, {
     frameLimit: frames,
     failFast: frames !== undefined,
+    telemetry: bootedTelemetry(),
   });
   const showProgress =
     !parsed.values['no-progress'] &&

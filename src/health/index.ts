@@ -16,6 +16,11 @@ export {
 } from './checks/frame-heartbeat.js';
 export { ModelCheck, type ModelCheckOptions } from './checks/model.js';
 export {
+  ModelOutputCheck,
+  type ModelOutputCheckOptions,
+  type ModelOutputCounts,
+} from './checks/model-output.js';
+export {
   MqttPlaneCheck,
   type MqttPlaneCheckOptions,
   type PlaneHealth,

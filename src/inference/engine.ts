@@ -241,7 +241,10 @@ export class InferenceEngine {
   /** Test hook: makes the next runs crash the worker, hang, or fail (ADELINE_TEST_FAULTS=1 only). */
   setFault(spec: FaultSpec | null): void {
     if (!faultsAllowed())
-      throw new Error('fault injection needs ADELINE_TEST_FAULTS=1 in the environment');
+      throw new AdelineError(
+        'ADELINE_ERR_USAGE',
+        'fault injection needs ADELINE_TEST_FAULTS=1 in the environment (tests only)',
+      );
     if (spec) validateFault(spec);
     this.fault = spec ? { ...spec } : null;
   }

@@ -9,6 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { AdelineError } from '../domain/errors.js';
 import { sessionOptions } from './session-options.js';
 import { WorkerDetector } from './worker-detect.js';
 import type {
@@ -22,7 +23,11 @@ import type {
 } from './worker-protocol.js';
 
 const port = parentPort;
-if (!port) throw new Error('src/inference/worker.ts must run in a worker thread');
+if (!port)
+  throw new AdelineError(
+    'ADELINE_ERR_LIFECYCLE',
+    'src/inference/worker.ts must run in a worker thread; start it through InferenceEngine',
+  );
 
 /** Spare output buffers kept per output; more than this are dropped. */
 const MAX_SPARE_OUTPUTS = 4;
@@ -68,14 +73,20 @@ async function init(modelPath: string, intraOpThreads: number): Promise<void> {
 function injectFault(kind: FaultKind): void {
   if (kind === 'crash') process.exit(70);
   if (kind === 'hang') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
-  throw new Error('injected inference fault');
+  throw new AdelineError('ADELINE_ERR_INFERENCE', 'injected inference fault', {
+    details: { fault: kind },
+  });
 }
 
 function toFloat32(data: Tensor['data']): Float32Array {
   if (data instanceof Float32Array) return data;
   if (data instanceof BigInt64Array || data instanceof BigUint64Array)
     return Float32Array.from(data, (v) => Number(v));
-  if (Array.isArray(data)) throw new Error('string outputs are not supported');
+  if (Array.isArray(data))
+    throw new AdelineError(
+      'ADELINE_ERR_MODEL_LAYOUT',
+      'string outputs are not supported: use a detector whose outputs are numeric tensors',
+    );
   return Float32Array.from(data as ArrayLike<number>);
 }
 
@@ -100,7 +111,11 @@ async function run(msg: RunMessage): Promise<void> {
   }
   const startMs = nowMs();
   try {
-    if (!session) throw new Error('the model is not loaded');
+    if (!session)
+      throw new AdelineError(
+        'ADELINE_ERR_LIFECYCLE',
+        'the model is not loaded; load it before run',
+      );
     if (msg.fault) injectFault(msg.fault);
     const feeds = {
       [session.inputNames[0]!]: new Tensor('float32', new Float32Array(msg.input), msg.dims),

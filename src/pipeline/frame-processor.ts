@@ -112,6 +112,7 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
         : this.run('postprocess', rootCtx, () => detector.decode(raw, p));
       if (inWorker && raw.postprocessEndMs !== undefined)
         this.timed('postprocess', rootCtx, raw.workerEndMs, raw.postprocessEndMs);
+      stats.decoded(detections);
       stage = 'stabilize';
       const published = this.run('stabilize', rootCtx, () => {
         const out = stabilizer.process(frame.sourceId, detections);

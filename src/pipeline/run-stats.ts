@@ -19,6 +19,11 @@ class Ring {
   }
 }
 
+/** A detection at or above this confidence is pinned at 1. */
+export const SATURATED_SCORE = 0.99;
+/** A frame is saturated when at least this share of its detections is pinned. */
+export const SATURATED_SHARE = 0.9;
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -43,6 +48,17 @@ export class RunStats {
   processed = 0;
   failed = 0;
   detectionsByClass = new Map<string, number>();
+  /**
+   * Model output (health check model_output): frames decoded; frames in a row with no detection;
+   * frames in a row whose scores are pinned at 1 (saturated: at least 90 % of the frame's
+   * detections at confidence >= 0.99, the mark of an input out of the model's range).
+   */
+  readonly modelOutput = {
+    frames: 0,
+    framesSinceDetection: 0,
+    saturatedFrames: 0,
+    lastFrameAtMs: null as number | null,
+  };
   private readonly stages = new Map<Stage | 'e2e', Ring>();
   private readonly perSource = new Map<number, SourceEwma>();
   private readonly recent: number[] = [];
@@ -80,6 +96,18 @@ export class RunStats {
           }
         : { decodeMs, inferenceMs, e2eMs },
     );
+  }
+
+  /** The model's decoded detections (above its threshold, before stabilisation) for one frame. */
+  decoded(detections: readonly { confidence: number }[]): void {
+    const m = this.modelOutput;
+    m.frames++;
+    m.framesSinceDetection = detections.length > 0 ? 0 : m.framesSinceDetection + 1;
+    let pinned = 0;
+    for (const d of detections) if (d.confidence >= SATURATED_SCORE) pinned++;
+    const saturated = detections.length > 0 && pinned >= SATURATED_SHARE * detections.length;
+    m.saturatedFrames = saturated ? m.saturatedFrames + 1 : 0;
+    m.lastFrameAtMs = Date.now();
   }
 
   /** Frames/s over the last 5 s (or since start). */

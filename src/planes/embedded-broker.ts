@@ -65,7 +65,10 @@ export class EmbeddedBroker implements Component {
   /** The bound port (useful with port 0). Throws before start(). */
   port(): number {
     if (this.st.kind !== 'listening')
-      throw new Error('the embedded broker is not listening; call start() first');
+      throw new AdelineError(
+        'ADELINE_ERR_LIFECYCLE',
+        'the embedded broker is not listening; call start() first',
+      );
     return this.st.port;
   }
 

@@ -3,16 +3,15 @@
  * recognised by name (cockatiel's BrokenCircuitError, TaskCancelledError, BulkheadRejectedError),
  * so planes/ need not import cockatiel.
  */
-import { isAdelineError } from '../domain/errors.js';
+import { isAdelineError, rejectionKindOf } from '../domain/errors.js';
 
 export type FailureReason =
   'disconnected' | 'breaker_open' | 'timeout' | 'bulkhead_full' | 'spool_error' | 'error';
 
 export function failureReason(err: unknown): FailureReason {
+  const rejection = rejectionKindOf(err); // set by src/resilience/policies.ts
+  if (rejection) return rejection;
   if (isAdelineError(err)) {
-    const rejection = err.details?.rejection; // set by src/resilience/policies.ts
-    if (rejection === 'breaker_open' || rejection === 'bulkhead_full' || rejection === 'timeout')
-      return rejection;
     if (err.details?.reason === 'disconnected') return 'disconnected';
     if (err.code === 'ADELINE_ERR_SPOOL_IO') return 'spool_error';
   }

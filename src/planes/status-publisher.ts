@@ -4,7 +4,7 @@
  * availability (retained, QoS 1) and metrics (QoS 0). Each carries the active trace context in
  * MQTT 5 user properties, is counted by channel, and never throws into the caller.
  */
-import { isAdelineError } from '../domain/errors.js';
+import { AdelineError, isAdelineError } from '../domain/errors.js';
 import { addMetric } from '../telemetry/metrics.js';
 import { getLogger, type Logger, logEvent } from '../telemetry/logger.js';
 import { settleWithin } from './async-utils.js';
@@ -66,7 +66,10 @@ export class StatusPublisher {
   async publishMetrics(msg: MetricsMessage): Promise<void> {
     const ok = await this.send('metrics', this.cfg.topics.metrics, JSON.stringify(msg), 0, false);
     if (!ok)
-      throw new Error(`the metrics message could not be published to ${this.cfg.topics.metrics}`);
+      throw new AdelineError(
+        'ADELINE_ERR_MQTT_PUBLISH',
+        `the metrics message could not be published to ${this.cfg.topics.metrics}; check the broker connection`,
+      );
   }
 
   /** Waits (at most ms) for publishes still in flight. */

@@ -23,11 +23,9 @@ import {
   type IDefaultPolicyContext,
   type IPolicy,
 } from 'cockatiel';
+import type { RejectionKind } from '../domain/errors.js';
 import type { CallPolicy } from './types.js';
 import { safeObserver, type BreakerStateName, type PolicyObserver } from './policy-observer.js';
-
-/** Why the policy, not the protected function, failed a call. */
-export type RejectionKind = 'breaker_open' | 'bulkhead_full' | 'timeout';
 
 export interface CallPolicyOptions {
   /** `service` label of every metric, span event and log line. */
@@ -59,6 +57,8 @@ export class CockatielCallPolicy implements CallPolicy {
   readonly service: string;
   readonly breaker: CircuitBreakerPolicy | undefined;
   readonly bulkhead: BulkheadPolicy | undefined;
+  /** Time the breaker stays open before a trial call, milliseconds (undefined: no breaker). */
+  readonly halfOpenAfterMs: number | undefined;
   private readonly policy: AnyPolicy;
   private readonly observer: Required<PolicyObserver>;
   private readonly rejectionError: CallPolicyOptions['rejectionError'];
@@ -69,6 +69,7 @@ export class CockatielCallPolicy implements CallPolicy {
     }
     validateLimits(opts);
     this.service = opts.service;
+    this.halfOpenAfterMs = opts.breaker?.halfOpenAfterMs;
     this.rejectionError = opts.rejectionError;
     const obs = safeObserver(opts.observer, opts.onObserverError);
     this.observer = obs;

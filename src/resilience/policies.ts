@@ -3,8 +3,8 @@
  * injected into the components they protect (STYLE.md 14: nobody hand-rolls a retry loop).
  */
 import type { AdelineConfig } from '../config/schema.js';
-import { AdelineError } from '../domain/errors.js';
-import { CockatielCallPolicy, type RejectionKind } from './call-policy.js';
+import { AdelineError, type RejectionKind } from '../domain/errors.js';
+import { CockatielCallPolicy } from './call-policy.js';
 import type { PolicyObserver } from './policy-observer.js';
 import { RetryForeverPolicy, type ReconnectPolicyOptions } from './reconnect-policy.js';
 import { telemetryObserver } from './telemetry-observer.js';
@@ -13,6 +13,8 @@ export type ResilienceConfig = AdelineConfig['resilience'];
 
 export const PUBLISH_SERVICE = 'mqtt_publish';
 export const INFERENCE_SERVICE = 'inference';
+/** Service label prefix of the telemetry export breakers (telemetry_export_traces, …_logs). */
+export const TELEMETRY_EXPORT_SERVICE = 'telemetry_export';
 
 let sharedObserver: PolicyObserver | undefined;
 
@@ -22,13 +24,9 @@ export function defaultObserver(): PolicyObserver {
   return sharedObserver;
 }
 
-/** The RejectionKind of an error thrown by a policy built here, or undefined for the call's own errors. */
-export function rejectionKindOf(err: unknown): RejectionKind | undefined {
-  if (!(err instanceof AdelineError)) return undefined;
-  const kind = err.details?.['rejection'];
-  return kind === 'breaker_open' || kind === 'bulkhead_full' || kind === 'timeout'
-    ? kind
-    : undefined;
+/** A breaker section of the config (publish, inference, telemetry_export) as call-policy options. */
+function breakerOptions(b: { consecutive_failures: number; half_open_after_ms: number }) {
+  return { consecutiveFailures: b.consecutive_failures, halfOpenAfterMs: b.half_open_after_ms };
 }
 
 /**
@@ -44,10 +42,7 @@ export function buildPublishPolicy(
   return new CockatielCallPolicy({
     service: PUBLISH_SERVICE,
     bulkhead: { limit: p.bulkhead.limit, queue: p.bulkhead.queue },
-    breaker: {
-      consecutiveFailures: p.breaker.consecutive_failures,
-      halfOpenAfterMs: p.breaker.half_open_after_ms,
-    },
+    breaker: breakerOptions(p.breaker),
     retry: {
       maxAttempts: p.retry.max_attempts,
       initialDelayMs: p.retry.initial_delay_ms,
@@ -82,10 +77,7 @@ export function buildInferencePolicy(
   const inf = cfg.inference;
   return new CockatielCallPolicy({
     service: INFERENCE_SERVICE,
-    breaker: {
-      consecutiveFailures: inf.breaker.consecutive_failures,
-      halfOpenAfterMs: inf.breaker.half_open_after_ms,
-    },
+    breaker: breakerOptions(inf.breaker),
     timeoutMs: inf.timeout_ms,
     observer,
     rejectionError: (kind, cause) => {
@@ -103,6 +95,43 @@ export function buildInferencePolicy(
         { cause, details },
       );
     },
+  });
+}
+
+/**
+ * OTLP export of one signal (traces or logs): a breaker, service `telemetry_export_<signal>`.
+ * After resilience.telemetry_export.breaker.consecutive_failures failed exports it opens, and
+ * batches are skipped (the telemetry runtime drops and counts them) until a trial export after
+ * half_open_after_ms. A skip throws one shared AdelineError ADELINE_ERR_TELEMETRY_EXPORT with
+ * details.rejection 'breaker_open', built once: it is thrown for every skipped batch.
+ *
+ * Its events go to no observer by default: the telemetry runtime counts export outcomes itself
+ * (adeline_telemetry_export_failures_total, adeline_telemetry_dropped_total) and logs a failure
+ * streak once, where the generic observer would log every failed trial.
+ */
+export function buildTelemetryExportPolicy(
+  cfg: ResilienceConfig,
+  signal: 'traces' | 'logs',
+  observer: PolicyObserver = {},
+): CockatielCallPolicy {
+  const b = cfg.telemetry_export.breaker;
+  const service = `${TELEMETRY_EXPORT_SERVICE}_${signal}`;
+  const skipped = new AdelineError(
+    'ADELINE_ERR_TELEMETRY_EXPORT',
+    `${signal} export skipped: the collector failed, next try within ${b.half_open_after_ms / 1000} s (resilience.telemetry_export.breaker.half_open_after_ms)`,
+    { details: { rejection: 'breaker_open', service } },
+  );
+  return new CockatielCallPolicy({
+    service,
+    breaker: breakerOptions(b),
+    observer,
+    rejectionError: (kind, cause) =>
+      kind === 'breaker_open'
+        ? skipped
+        : new AdelineError('ADELINE_ERR_TELEMETRY_EXPORT', `${signal} export failed (${kind})`, {
+            cause,
+            details: { rejection: kind, service },
+          }),
   });
 }
 

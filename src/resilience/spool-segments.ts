@@ -5,6 +5,7 @@
  */
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AdelineError } from '../domain/errors.js';
 import { io, ioError, segmentName, syncDir, type Cursor } from './spool-files.js';
 import { decodeRecord, frameLengthAt } from './spool-format.js';
 import { loadSpool, type BadRegionReporter, type Segment } from './spool-load.js';
@@ -60,7 +61,10 @@ export class SpoolSegments {
     try {
       const { bytesWritten } = await fh.write(frame, 0, frame.length, null);
       if (bytesWritten !== frame.length) {
-        throw new Error(`short write (${bytesWritten} of ${frame.length} bytes)`);
+        throw new AdelineError(
+          'ADELINE_ERR_SPOOL_IO',
+          `short write (${bytesWritten} of ${frame.length} bytes)`,
+        );
       }
     } catch (err) {
       await fh.truncate(offset).catch(() => {});

@@ -7,6 +7,7 @@
  * may be replayed again (de-duplicate by message_id); none is lost.
  */
 import type { AdelineConfig } from '../config/schema.js';
+import { AdelineError } from '../domain/errors.js';
 import { getLogger, type Logger } from '../telemetry/logger.js';
 import { ensureDir, validateSpoolConfig, writeCursor } from './spool-files.js';
 import { encodeRecord, validateRecord, type BadRegion } from './spool-format.js';
@@ -74,7 +75,10 @@ export class DiskSpool implements Spool {
     return this.exclusive(async () => {
       if (this.state === 'open') return;
       if (this.state === 'closed')
-        throw new Error(`spool ${this.dir} was closed; create a new DiskSpool`);
+        throw new AdelineError(
+          'ADELINE_ERR_LIFECYCLE',
+          `spool ${this.dir} was closed; create a new DiskSpool`,
+        );
       await ensureDir(this.dir);
       await this.files.load((path, r) => this.corrupt(path, r));
       this.state = 'open';
@@ -177,7 +181,11 @@ export class DiskSpool implements Spool {
   }
 
   private ensureOpen(): void {
-    if (this.state !== 'open') throw new Error(`spool ${this.dir} is not open; call open() first`);
+    if (this.state !== 'open')
+      throw new AdelineError(
+        'ADELINE_ERR_LIFECYCLE',
+        `spool ${this.dir} is not open; call open() first`,
+      );
   }
 
   private advance(): void {

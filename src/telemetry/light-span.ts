@@ -36,7 +36,13 @@ import {
   type SpanStatus,
   type TimeInput,
 } from '@opentelemetry/api';
-import { hrTime, hrTimeDuration, timeInputToHrTime } from '@opentelemetry/core';
+import {
+  hrTime,
+  hrTimeDuration,
+  timeInputToHrTime,
+  type InstrumentationScope,
+} from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
 
 /** The SDK's TimedEvent, structurally. */
 interface LightEvent {
@@ -46,7 +52,10 @@ interface LightEvent {
   droppedAttributesCount: number;
 }
 
-/** What the SDK's span processor receives (its ReadableSpan, structurally). */
+/**
+ * What the SDK's span processor receives: its ReadableSpan, structurally (sdk.ts hands a light
+ * span to the processor's onEnd without a cast, so the compiler checks the two agree).
+ */
 export interface LightSpanRecord {
   readonly name: string;
   readonly kind: SpanKind;
@@ -60,8 +69,8 @@ export interface LightSpanRecord {
   readonly events: LightEvent[];
   readonly duration: HrTime;
   readonly ended: boolean;
-  readonly resource: unknown;
-  readonly instrumentationScope: unknown;
+  readonly resource: Resource;
+  readonly instrumentationScope: InstrumentationScope;
   readonly droppedAttributesCount: number;
   readonly droppedEventsCount: number;
   readonly droppedLinksCount: number;
@@ -80,7 +89,7 @@ export function setLightSpanSink(s: LightSpanSink | null): void {
 }
 
 /** Resource and scope of a span made by the SDK (or a light span); null for any other span. */
-function origin(span: Span): { resource: unknown; scope: unknown } | null {
+function origin(span: Span): { resource: Resource; scope: InstrumentationScope } | null {
   const s = span as Partial<Pick<LightSpanRecord, 'resource' | 'instrumentationScope'>>;
   if (s.resource === undefined || s.instrumentationScope === undefined) return null;
   return { resource: s.resource, scope: s.instrumentationScope };
@@ -154,8 +163,8 @@ export class LightSpan implements Span, LightSpanRecord {
     public name: string,
     readonly kind: SpanKind,
     readonly parentSpanContext: SpanContext,
-    readonly resource: unknown,
-    readonly instrumentationScope: unknown,
+    readonly resource: Resource,
+    readonly instrumentationScope: InstrumentationScope,
     readonly startTime: HrTime,
     attributes: Attributes | undefined,
     private readonly out: LightSpanSink,

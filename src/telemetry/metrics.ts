@@ -73,23 +73,22 @@ function createStore(key: MetricKey): SeriesStore | null {
   return store;
 }
 
-function histogramFor(key: MetricKey): Histogram | null {
-  let h = histograms.get(key);
-  if (h === undefined) {
-    h = createHistogram(key);
-    histograms.set(key, h);
-  }
-  return h;
+/** The value cached for `key`, made by `make` the first time (null is cached too). One lookup on the hot path. */
+function cached<V>(
+  cache: Map<MetricKey, V | null>,
+  key: MetricKey,
+  make: (key: MetricKey) => V | null,
+): V | null {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const v = make(key);
+  cache.set(key, v);
+  return v;
 }
 
-function storeFor(key: MetricKey): SeriesStore | null {
-  let s = stores.get(key);
-  if (s === undefined) {
-    s = createStore(key);
-    stores.set(key, s);
-  }
-  return s;
-}
+const histogramFor = (key: MetricKey): Histogram | null => cached(histograms, key, createHistogram);
+
+const storeFor = (key: MetricKey): SeriesStore | null => cached(stores, key, createStore);
 
 /**
  * Adds to a counter or up-down counter series; adding 0 exports the series at 0. Ignored:

@@ -109,6 +109,15 @@ export const LOG_EVENTS = {
     description: 'A background spool fsync or cursor write failed (ADELINE_ERR_SPOOL_IO).',
   },
   health_changed: { level: 'info', description: 'A health check changed status.' },
+  model_output_degraded: {
+    level: 'warn',
+    description:
+      'Health check model_output went degraded: no detection above the threshold for health.model_output.empty_frames frames (fault blind), or scores pinned at 1 for health.model_output.saturated_frames frames (fault saturated), while frames flow. Names the likely causes (preprocessing, threshold, labels).',
+  },
+  model_output_recovered: {
+    level: 'info',
+    description: 'Health check model_output: the model output looks right again.',
+  },
   http_request_rejected: {
     level: 'debug',
     description: 'The health server rejected a malformed request.',
@@ -122,6 +131,11 @@ export const LOG_EVENTS = {
     description: 'An OTLP export failed (logged once until an export succeeds).',
   },
   telemetry_export_recovered: { level: 'info', description: 'OTLP export works again.' },
+  telemetry_export_off: {
+    level: 'info',
+    description:
+      'No OTLP endpoint is configured for traces or logs (no OTEL_EXPORTER_OTLP_*ENDPOINT, no telemetry.otlp.endpoint): they are not exported. Logged once at start.',
+  },
   telemetry_protocol_unsupported: {
     level: 'warn',
     description:

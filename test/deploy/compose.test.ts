@@ -65,6 +65,13 @@ describe('docker-compose.yml', () => {
     assert.equal(at(services['adeline'], 'build', 'dockerfile'), 'Dockerfile');
   });
 
+  it('sends traces and logs to the stack collector: OTEL_EXPORTER_OTLP_ENDPOINT is set explicitly', () => {
+    // Without it the service exports nothing (telemetry.otlp.endpoint defaults to none).
+    const env = at(services['adeline'], 'environment') as Record<string, string>;
+    assert.equal(env['OTEL_EXPORTER_OTLP_ENDPOINT'], 'http://otel-collector:4318');
+    assert.ok(services['otel-collector'], 'the endpoint names a service of the stack');
+  });
+
   it('gates dependencies on health checks that exist', () => {
     for (const [name, s] of Object.entries(services)) {
       for (const [dep, cond] of Object.entries(

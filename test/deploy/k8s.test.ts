@@ -204,6 +204,16 @@ describe('Kubernetes manifests', function () {
       assert.equal(new Set(ids).size, ids.length, `duplicate source ids ${ids.join(',')}`);
     });
 
+    it('sends the telemetry of every shard to the node agent (the endpoint is set explicitly)', () => {
+      // Without it a shard exports nothing (telemetry.otlp.endpoint defaults to none).
+      for (const [k, text] of Object.entries(data))
+        assert.equal(
+          checkAdelineConfig(text, k).telemetry.otlp.endpoint,
+          'http://otel-agent:4318',
+          k,
+        );
+    });
+
     it('starts each pod on the config of its ordinal and keeps its spool on a volume claim', () => {
       const cmd = (container(sts)['command'] as string[]).join(' ');
       assert.match(cmd, /shard-\$\{HOSTNAME##\*-\}\.yaml/);

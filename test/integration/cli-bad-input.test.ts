@@ -223,6 +223,15 @@ describe('adeline CLI: bad input, config check, model info, usage and help', fun
   });
 
   describe('adeline config check', () => {
+    it('rejects an unknown subcommand of config and of model, naming the one that exists', async () => {
+      const c = await runAdeline(['config', 'chek']);
+      assert.equal(c.code, 2, c.stderr);
+      assert.match(c.stderr, /unknown subcommand "config chek"; use 'adeline config check FILE'/);
+      const m = await runAdeline(['model', 'inspect']);
+      assert.equal(m.code, 2, m.stderr);
+      assert.match(m.stderr, /unknown subcommand "model inspect"; use 'adeline model info FILE'/);
+    });
+
     it('prints the effective config of a valid file with every secret masked and exits 0', async () => {
       const cfg = file(
         'secrets.yaml',

@@ -300,4 +300,44 @@ describe('TelemetryExportCheck', () => {
     assert.equal(off.status, 'healthy');
     assert.equal(off.message, 'telemetry disabled');
   });
+
+  it('is healthy, and says how to export, when no collector is configured', async () => {
+    const r = await run(() => ({ enabled: true, configured: false, failing: false }));
+    assert.equal(r.status, 'healthy');
+    assert.equal(r.message, 'no collector configured; set OTEL_EXPORTER_OTLP_ENDPOINT');
+    assert.equal(r.details?.configured, false);
+  });
+});
+
+describe('every check (CheckBase)', () => {
+  const make = {
+    mqtt: (o: { name?: string; intervalMs: number }) =>
+      new MqttPlaneCheck({ ...o, status: () => ({}) as PlaneHealth }),
+    telemetry: (o: { name?: string; intervalMs: number }) =>
+      new TelemetryExportCheck({ ...o, stats: () => ({ enabled: false, failing: false }) }),
+    source: (o: { name?: string; intervalMs: number }) =>
+      new SourceCheck({
+        ...o,
+        sourceId: 2,
+        status: () => ({ state: 'delivering', lastFrameAtMs: null }) as SourceHealthStatus,
+      }),
+  };
+
+  it('takes its default name and roles, or the given name', () => {
+    const t = make.telemetry({ intervalMs: 50 });
+    assert.deepEqual(
+      [t.name, t.intervalMs, t.readiness, t.liveness],
+      ['telemetry_export', 50, true, false],
+    );
+    assert.equal(make.source({ intervalMs: 1 }).name, 'source_2');
+    assert.equal(make.mqtt({ name: 'mqtt_control', intervalMs: 1 }).name, 'mqtt_control');
+  });
+
+  it('rejects a bad name, a zero interval and a non-number interval', () => {
+    for (const m of Object.values(make)) {
+      assert.throws(() => m({ name: 'has space', intervalMs: 1 }), RangeError);
+      assert.throws(() => m({ intervalMs: 0 }), RangeError);
+      assert.throws(() => m({ intervalMs: '5' as unknown as number }), TypeError);
+    }
+  });
 });

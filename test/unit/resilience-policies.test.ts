@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { mock } from 'node:test';
 import { ConfigSchema } from '../../src/config/schema.js';
-import { isAdelineError } from '../../src/domain/errors.js';
+import { isAdelineError, rejectionKindOf } from '../../src/domain/errors.js';
 import { CockatielCallPolicy } from '../../src/resilience/call-policy.js';
 import {
   buildInferencePolicy,
   buildPublishPolicy,
-  rejectionKindOf,
   type ResilienceConfig,
 } from '../../src/resilience/policies.js';
 import { recordingObserver } from './resilience-helpers.js';

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { buildFfmpegArgs, type FfmpegInput } from '../../src/source/ffmpeg/ffmpeg-args.js';
 import { ffmpegReason, sessionFailure } from '../../src/source/ffmpeg/ffmpeg-errors.js';
 import { parseRate } from '../../src/source/ffmpeg/probe.js';
+import {
+  parseFfmpegVersion,
+  passthroughTimingArgs,
+} from '../../src/source/ffmpeg/ffmpeg-version.js';
 
 const base: FfmpegInput = {
   kind: 'stream',
@@ -17,6 +21,10 @@ const OUT = [
   '-an',
   '-sn',
   '-dn',
+  '-fps_mode',
+  'passthrough',
+  '-enc_time_base',
+  '-1',
   '-f',
   'image2pipe',
   '-c:v',
@@ -37,6 +45,45 @@ describe('ffmpeg command line and error text', () => {
       '-i',
       'file:/v/cam:1.mp4',
       ...OUT,
+    ]);
+  });
+
+  it('passes frames through with their own timestamps instead of forcing a constant rate', () => {
+    const file = { ...base, kind: 'file' as const, target: '/v/a.mkv' };
+    const at = (args: string[], flag: string) =>
+      args.slice(args.indexOf(flag), args.indexOf(flag) + 2);
+    const v51 = buildFfmpegArgs(file, { major: 5, minor: 1 });
+    assert.deepEqual(at(v51, '-fps_mode'), ['-fps_mode', 'passthrough']);
+    assert.deepEqual(at(v51, '-enc_time_base'), ['-enc_time_base', '-1']);
+    assert.ok(v51.indexOf('-fps_mode') > v51.indexOf('-i'), 'an output option, after -i');
+    const v44 = buildFfmpegArgs(file, { major: 4, minor: 4 });
+    assert.deepEqual(at(v44, '-vsync'), ['-vsync', 'passthrough']);
+    assert.ok(!v44.includes('-fps_mode'), 'ffmpeg 4.4 does not know -fps_mode');
+    const stream = buildFfmpegArgs({ ...base, target: 'rtsp://cam/live', scheme: 'rtsp' });
+    assert.deepEqual(at(stream, '-fps_mode'), ['-fps_mode', 'passthrough'], 'streams too');
+  });
+
+  it('reads the ffmpeg version from its banner, and null from a banner it cannot read', () => {
+    assert.deepEqual(parseFfmpegVersion('ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026'), {
+      major: 5,
+      minor: 1,
+    });
+    assert.deepEqual(parseFfmpegVersion('ffmpeg version n6.1.1 Copyright'), {
+      major: 6,
+      minor: 1,
+    });
+    assert.deepEqual(parseFfmpegVersion('ffmpeg version 4.4.2-0ubuntu0.22.04.1'), {
+      major: 4,
+      minor: 4,
+    });
+    assert.equal(parseFfmpegVersion('ffmpeg version N-112345-gabcdef Copyright'), null);
+    assert.equal(parseFfmpegVersion(''), null);
+    assert.equal(parseFfmpegVersion('not ffmpeg at all 9.9'), null);
+    assert.deepEqual(passthroughTimingArgs(null).slice(0, 2), ['-fps_mode', 'passthrough']);
+    assert.deepEqual(passthroughTimingArgs({ major: 5, minor: 0 }), ['-vsync', 'passthrough']);
+    assert.deepEqual(passthroughTimingArgs({ major: 7, minor: 1 }).slice(0, 2), [
+      '-fps_mode',
+      'passthrough',
     ]);
   });
 

@@ -57,9 +57,10 @@ export const TelemetrySchema = z.object({
       endpoint: z
         .string()
         .url()
-        .default('http://127.0.0.1:4318')
+        .nullable()
+        .default(null)
         .describe(
-          'OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT overrides). /v1/traces and /v1/logs are appended.',
+          'OTLP/HTTP base URL of the collector, e.g. http://127.0.0.1:4318 (OTEL_EXPORTER_OTLP_ENDPOINT overrides); /v1/traces and /v1/logs are appended. Default null: unless an OTEL_EXPORTER_OTLP_*ENDPOINT variable names one, traces and logs are not exported (/metrics still works) and telemetry_export reports "no collector configured".',
         ),
       headers: z
         .record(z.string(), z.string())
@@ -173,4 +174,20 @@ export const HealthSchema = z.object({
     600000,
     'Event-loop delay max above this is unhealthy, milliseconds.',
   ),
+  model_output: z
+    .object({
+      empty_frames: posInt(
+        300,
+        0,
+        1_000_000_000,
+        'Health check model_output: degraded after this many processed frames in a row with no detection above models.confidence, while frames flow (a blind model: preprocessing, threshold, labels), frames. Default 300. 0 turns this sign off, for scenes that are legitimately empty.',
+      ),
+      saturated_frames: posInt(
+        300,
+        0,
+        1_000_000_000,
+        'Health check model_output: degraded after this many processed frames in a row whose detection scores are pinned at 1 (at least 90 % of the detections at confidence >= 0.99: the input is out of the range the model expects, typically models.preprocess.scale), frames. Default 300. 0 turns this sign off.',
+      ),
+    })
+    .prefault({}),
 });

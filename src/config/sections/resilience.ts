@@ -79,6 +79,26 @@ export const ResilienceSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
+  telemetry_export: z
+    .object({
+      breaker: z
+        .object({
+          consecutive_failures: posInt(
+            1,
+            1,
+            10000,
+            'Consecutive failed OTLP exports (per signal) that open the breaker; while open, batches are dropped and counted without an attempt.',
+          ),
+          half_open_after_ms: posInt(
+            5000,
+            10,
+            3600000,
+            'Time between trial exports while the collector is unreachable, milliseconds.',
+          ),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 });
 
 export const SpoolSchema = z.object({

@@ -3,9 +3,10 @@
  * maximum above `unhealthyMs` is unhealthy. Sets adeline_event_loop_delay_p99_seconds/_max_seconds.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { HealthCheck, HealthStatus } from '../../domain/health.js';
+import type { HealthStatus } from '../../domain/health.js';
 import { setGauge } from '../../telemetry/metrics.js';
-import { requireName, requirePositive } from '../validate.js';
+import { requirePositive } from '../validate.js';
+import { CheckBase } from './check-base.js';
 import type { CheckOutcome } from './types.js';
 
 /** The part of perf_hooks' IntervalHistogram the check reads (values in nanoseconds). */
@@ -33,18 +34,13 @@ export interface EventLoopCheckOptions {
 
 const NS_PER_MS = 1e6;
 
-export class EventLoopDelayCheck implements HealthCheck {
-  readonly name: string;
-  readonly intervalMs: number;
-  readonly liveness = true;
-  readonly readiness = true;
+export class EventLoopDelayCheck extends CheckBase {
   private readonly degradedMs: number;
   private readonly unhealthyMs: number;
   private readonly histogram: DelayHistogram;
 
   constructor(opts: EventLoopCheckOptions) {
-    this.name = requireName('name', opts.name ?? 'event_loop');
-    this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
+    super(opts, { name: 'event_loop', liveness: true });
     this.degradedMs = requirePositive('degradedMs', opts.degradedMs);
     this.unhealthyMs = requirePositive('unhealthyMs', opts.unhealthyMs);
     if (this.unhealthyMs < this.degradedMs) {

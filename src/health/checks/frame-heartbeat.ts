@@ -3,8 +3,8 @@
  * max(factor × expected interval, minMs) means it is stuck. Paused, ended, and waiting for a
  * source (connecting or reconnecting) are not failures: the loop has nothing to do.
  */
-import type { HealthCheck } from '../../domain/health.js';
-import { requireFunction, requireName, requirePositive } from '../validate.js';
+import { requireFunction, requirePositive } from '../validate.js';
+import { CheckBase } from './check-base.js';
 import type { CheckOutcome } from './types.js';
 
 /** What the frame loop is doing: only `running` expects frames. */
@@ -30,11 +30,7 @@ export interface FrameHeartbeatOptions {
   now?: () => number;
 }
 
-export class FrameHeartbeatCheck implements HealthCheck {
-  readonly name: string;
-  readonly intervalMs: number;
-  readonly liveness: boolean;
-  readonly readiness = true;
+export class FrameHeartbeatCheck extends CheckBase {
   private readonly opts: FrameHeartbeatOptions;
   private readonly now: () => number;
   /** The mode at the previous run (null before the first). */
@@ -43,14 +39,12 @@ export class FrameHeartbeatCheck implements HealthCheck {
   private runningSince: number | null = null;
 
   constructor(opts: FrameHeartbeatOptions) {
-    this.name = requireName('name', opts.name ?? 'frame_heartbeat');
-    this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
+    super(opts, { name: 'frame_heartbeat', liveness: opts.liveness ?? true });
     requireFunction('lastFrameAtMs', opts.lastFrameAtMs);
     requireFunction('expectedIntervalMs', opts.expectedIntervalMs);
     if (opts.mode !== undefined) requireFunction('mode', opts.mode);
     requirePositive('factor', opts.factor);
     requirePositive('minMs', opts.minMs);
-    this.liveness = opts.liveness ?? true;
     this.opts = opts;
     this.now = opts.now ?? Date.now;
   }

@@ -3,8 +3,9 @@
  * degraded, above `unhealthyRatio` unhealthy (the process is close to an out-of-memory crash).
  */
 import { getHeapStatistics } from 'node:v8';
-import type { HealthCheck, HealthStatus } from '../../domain/health.js';
-import { requireName, requirePositive } from '../validate.js';
+import type { HealthStatus } from '../../domain/health.js';
+import { requirePositive } from '../validate.js';
+import { CheckBase } from './check-base.js';
 import type { CheckOutcome } from './types.js';
 
 export interface HeapSample {
@@ -37,18 +38,13 @@ function processSample(): HeapSample {
   };
 }
 
-export class MemoryCheck implements HealthCheck {
-  readonly name: string;
-  readonly intervalMs: number;
-  readonly readiness = true;
-  readonly liveness = false;
+export class MemoryCheck extends CheckBase {
   private readonly degradedRatio: number;
   private readonly unhealthyRatio: number;
   private readonly sample: () => HeapSample;
 
   constructor(opts: MemoryCheckOptions) {
-    this.name = requireName('name', opts.name ?? 'memory');
-    this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
+    super(opts, { name: 'memory' });
     this.degradedRatio = requirePositive('degradedRatio', opts.degradedRatio ?? 0.85);
     this.unhealthyRatio = requirePositive('unhealthyRatio', opts.unhealthyRatio ?? 0.95);
     if (this.unhealthyRatio > 1 || this.degradedRatio > this.unhealthyRatio) {

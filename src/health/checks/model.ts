@@ -4,12 +4,12 @@
  * failure or the inference breaker open is unhealthy. The breaker is read on every run, so an
  * open breaker shows within one check interval, without waiting for the next probe.
  */
-import type { HealthCheck } from '../../domain/health.js';
 import { describeError } from '../../domain/errors.js';
 import { SPANS } from '../../telemetry/schema.js';
 import { recordSpanError, startSpan } from '../../telemetry/tracing.js';
 import { raceTimeout, realTimers, type Timers } from '../timers.js';
-import { requireFunction, requireName, requirePositive } from '../validate.js';
+import { requireFunction, requirePositive } from '../validate.js';
+import { CheckBase } from './check-base.js';
 import type { BreakerState, CheckOutcome } from './types.js';
 
 export interface ModelCheckOptions {
@@ -40,11 +40,7 @@ interface ProbeResult {
   atMs: number;
 }
 
-export class ModelCheck implements HealthCheck {
-  readonly name: string;
-  readonly intervalMs: number;
-  readonly readiness = true;
-  readonly liveness = false;
+export class ModelCheck extends CheckBase {
   private readonly opts: ModelCheckOptions;
   private readonly probeTimeoutMs: number;
   private readonly now: () => number;
@@ -53,8 +49,7 @@ export class ModelCheck implements HealthCheck {
   private inFlight: { promise: Promise<void>; startedAt: number } | null = null;
 
   constructor(opts: ModelCheckOptions) {
-    this.name = requireName('name', opts.name ?? 'model');
-    this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
+    super(opts, { name: 'model' });
     requireFunction('probe', opts.probe);
     if (opts.breakerState !== undefined) requireFunction('breakerState', opts.breakerState);
     if (opts.loaded !== undefined) requireFunction('loaded', opts.loaded);

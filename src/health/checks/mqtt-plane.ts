@@ -4,8 +4,9 @@
  * refused credentials are unhealthy. With no spool, a plane that cannot publish reports
  * `whenDisconnected` (unhealthy by default; the control plane passes degraded).
  */
-import type { HealthCheck, HealthStatus } from '../../domain/health.js';
-import { isHealthStatus, requireFunction, requireName, requirePositive } from '../validate.js';
+import type { HealthStatus } from '../../domain/health.js';
+import { isHealthStatus, requireFunction } from '../validate.js';
+import { CheckBase } from './check-base.js';
 import type { BreakerState, CheckOutcome } from './types.js';
 
 export type PlaneConnection =
@@ -42,17 +43,12 @@ export interface MqttPlaneCheckOptions {
   whenDisconnected?: HealthStatus;
 }
 
-export class MqttPlaneCheck implements HealthCheck {
-  readonly name: string;
-  readonly intervalMs: number;
-  readonly readiness = true;
-  readonly liveness = false;
+export class MqttPlaneCheck extends CheckBase {
   private readonly status: () => PlaneHealth;
   private readonly whenDisconnected: HealthStatus;
 
   constructor(opts: MqttPlaneCheckOptions) {
-    this.name = requireName('name', opts.name ?? 'mqtt_data');
-    this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
+    super(opts, { name: 'mqtt_data' });
     requireFunction('status', opts.status);
     const when = opts.whenDisconnected ?? 'unhealthy';
     if (!isHealthStatus(when))

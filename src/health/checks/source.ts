@@ -4,9 +4,10 @@
  * degraded; stalled and failed are unhealthy. Optionally the check also calls a delivering source
  * stalled when its last frame is older than `stallAfterMs()`.
  */
-import type { HealthCheck, HealthStatus } from '../../domain/health.js';
+import type { HealthStatus } from '../../domain/health.js';
 import type { SourceState } from '../../domain/source-state.js';
-import { requireFunction, requireName, requirePositive } from '../validate.js';
+import { requireFunction } from '../validate.js';
+import { CheckBase } from './check-base.js';
 import type { CheckOutcome } from './types.js';
 
 /** A source's state (src/domain/source-state.ts). */
@@ -46,20 +47,20 @@ const STATUS_OF: Record<SourceHealthState, HealthStatus> = {
   failed: 'unhealthy',
 };
 
-export class SourceCheck implements HealthCheck {
-  readonly name: string;
-  readonly intervalMs: number;
-  readonly readiness = true;
-  readonly liveness = false;
+/** The source id, checked: an integer >= 0 (TypeError / RangeError otherwise). */
+function checkSourceId(id: unknown): number {
+  if (typeof id !== 'number' || !Number.isInteger(id))
+    throw new TypeError(`sourceId must be an integer, got ${String(id)}`);
+  if (id < 0) throw new RangeError(`sourceId must be >= 0, got ${id}`);
+  return id;
+}
+
+export class SourceCheck extends CheckBase {
   private readonly opts: SourceCheckOptions;
   private readonly now: () => number;
 
   constructor(opts: SourceCheckOptions) {
-    if (!Number.isInteger(opts.sourceId))
-      throw new TypeError(`sourceId must be an integer, got ${String(opts.sourceId)}`);
-    if (opts.sourceId < 0) throw new RangeError(`sourceId must be >= 0, got ${opts.sourceId}`);
-    this.name = requireName('name', opts.name ?? `source_${opts.sourceId}`);
-    this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
+    super(opts, { name: `source_${checkSourceId(opts.sourceId)}` });
     requireFunction('status', opts.status);
     if (opts.stallAfterMs !== undefined) requireFunction('stallAfterMs', opts.stallAfterMs);
     this.opts = opts;

@@ -1,13 +1,17 @@
 /**
  * Telemetry export (readiness, never worse than degraded): OTLP export failing means the service
- * works but traces and logs are being lost. Disabled telemetry is healthy.
+ * works but traces and logs are being lost. Disabled telemetry is healthy, and so is telemetry
+ * with no collector configured (nothing is exported, so nothing is lost: issue 14).
  */
-import type { HealthCheck } from '../../domain/health.js';
-import { requireFunction, requireName, requirePositive } from '../validate.js';
+import { NO_COLLECTOR_MESSAGE } from '../../telemetry/otlp-endpoint.js';
+import { requireFunction } from '../validate.js';
+import { CheckBase } from './check-base.js';
 import type { CheckOutcome } from './types.js';
 
 export interface TelemetryExportStats {
   enabled: boolean;
+  /** An OTLP endpoint is configured for traces or logs (default true). */
+  configured?: boolean;
   /** True from a failed export until the next successful one. */
   failing: boolean;
   lastError?: string | null;
@@ -27,16 +31,11 @@ export interface TelemetryExportCheckOptions {
   name?: string;
 }
 
-export class TelemetryExportCheck implements HealthCheck {
-  readonly name: string;
-  readonly intervalMs: number;
-  readonly readiness = true;
-  readonly liveness = false;
+export class TelemetryExportCheck extends CheckBase {
   private readonly stats: () => TelemetryExportStats;
 
   constructor(opts: TelemetryExportCheckOptions) {
-    this.name = requireName('name', opts.name ?? 'telemetry_export');
-    this.intervalMs = requirePositive('intervalMs', opts.intervalMs);
+    super(opts, { name: 'telemetry_export' });
     requireFunction('stats', opts.stats);
     this.stats = opts.stats;
   }
@@ -45,6 +44,7 @@ export class TelemetryExportCheck implements HealthCheck {
     const s = this.stats();
     const details = {
       enabled: s.enabled,
+      configured: s.configured ?? true,
       failing: s.failing,
       last_error: s.lastError ?? null,
       failures: s.failures ?? 0,
@@ -53,6 +53,8 @@ export class TelemetryExportCheck implements HealthCheck {
     };
     if (!s.enabled)
       return Promise.resolve({ status: 'healthy', message: 'telemetry disabled', details });
+    if (s.configured === false)
+      return Promise.resolve({ status: 'healthy', message: NO_COLLECTOR_MESSAGE, details });
     if (s.failing) {
       const why = s.lastError ? `: ${s.lastError}` : '';
       return Promise.resolve({ status: 'degraded', message: `OTLP export failing${why}`, details });

@@ -1,5 +1,6 @@
 /** The ffmpeg command line for one source: decode the first video stream to PPM frames on stdout. */
 import type { ClassifiedSource } from '../url.js';
+import { passthroughTimingArgs, type FfmpegVersion } from './ffmpeg-version.js';
 
 export interface FfmpegInput {
   kind: 'file' | 'stream';
@@ -16,7 +17,15 @@ export interface FfmpegInput {
   rtspTransport: 'tcp' | 'udp';
 }
 
-export function buildFfmpegArgs(input: FfmpegInput): string[] {
+/**
+ * Every decoded frame comes out once, with its own timestamp (passthrough timing, see
+ * ffmpeg-version.ts), for files and streams alike: a file's frame N is frame N, and a stream
+ * gets no invented duplicates (latest-wins happens in the FrameHandoff, where drops are counted).
+ */
+export function buildFfmpegArgs(
+  input: FfmpegInput,
+  version: FfmpegVersion | null = null,
+): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error'];
   if (input.kind === 'file') {
     if (input.realtime) args.push('-re');
@@ -34,7 +43,7 @@ export function buildFfmpegArgs(input: FfmpegInput): string[] {
     args.push('-analyzeduration', String(Math.round(input.analyzeMs * 1000)));
     args.push('-i', input.target);
   }
-  args.push('-map', '0:v:0', '-an', '-sn', '-dn');
+  args.push('-map', '0:v:0', '-an', '-sn', '-dn', ...passthroughTimingArgs(version));
   args.push('-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', 'pipe:1');
   return args;
 }

@@ -5,6 +5,7 @@ import { AdelineError } from '../../domain/errors.js';
 import { ffmpegMissing } from './probe.js';
 import { runToEnd } from './ffmpeg-process.js';
 import type { SessionEnd } from './ffmpeg-session.js';
+import { parseFfmpegVersion, type FfmpegVersion } from './ffmpeg-version.js';
 
 export interface FailureContext {
   kind: 'file' | 'stream';
@@ -82,10 +83,13 @@ export async function checkVideoFile(path: string): Promise<void> {
     );
 }
 
-const checked = new Map<string, Promise<void>>();
+const checked = new Map<string, Promise<FfmpegVersion | null>>();
 
-/** Rejects with ADELINE_ERR_FFMPEG_MISSING unless `bin -version` runs (checked once per binary). */
-export function checkFfmpeg(bin: string, timeoutMs = 10_000): Promise<void> {
+/**
+ * Rejects with ADELINE_ERR_FFMPEG_MISSING unless `bin -version` runs (checked once per binary);
+ * resolves with its version (null when the banner does not say, e.g. a git build).
+ */
+export function checkFfmpeg(bin: string, timeoutMs = 10_000): Promise<FfmpegVersion | null> {
   let p = checked.get(bin);
   if (!p) {
     p = runToEnd(bin, ['-hide_banner', '-version'], timeoutMs).then((r) => {
@@ -96,6 +100,7 @@ export function checkFfmpeg(bin: string, timeoutMs = 10_000): Promise<void> {
           r.spawnError ?? new Error(r.stderr || `exit ${r.code ?? r.signal}`),
         );
       }
+      return parseFfmpegVersion(r.stdout);
     });
     checked.set(bin, p);
   }

@@ -4,7 +4,7 @@
  * and end cleanly (or loop); streams keep only the latest frame and reconnect forever through
  * the injected ReconnectPolicy when they die. seq keeps counting across loops and reconnects.
  */
-import type { AdelineError } from '../../domain/errors.js';
+import { AdelineError } from '../../domain/errors.js';
 import { nowMs, type Frame } from '../../domain/frame.js';
 import { getLogger, logEvent } from '../../telemetry/logger.js';
 import { FrameHandoff } from '../frame-handoff.js';
@@ -16,6 +16,7 @@ import { buildFfmpegArgs, ffmpegInput, type FfmpegInput } from './ffmpeg-args.js
 import { checkFfmpeg, checkVideoFile, sessionFailure } from './ffmpeg-errors.js';
 import { FfmpegSession, type SessionEnd } from './ffmpeg-session.js';
 import { runStreamLoop } from './stream-loop.js';
+import type { FfmpegVersion } from './ffmpeg-version.js';
 import {
   type FfmpegSourceOptions,
   resolveOptions,
@@ -42,6 +43,7 @@ export class FfmpegSource implements FrameSource {
   private session: FfmpegSession | null = null;
   private runner: Promise<void> | null = null;
   private probed: ProbeResult | null = null;
+  private ffmpegVersion: FfmpegVersion | null = null;
   private failure: AdelineError | null = null;
   private settleFirst: (err?: AdelineError) => void = () => {};
   private seq = 0;
@@ -116,10 +118,13 @@ export class FfmpegSource implements FrameSource {
 
   private async doStart(): Promise<void> {
     if (this.abort.signal.aborted)
-      throw new Error(`source ${this.id} was stopped before it started`);
+      throw new AdelineError(
+        'ADELINE_ERR_LIFECYCLE',
+        `source ${this.id} was stopped before it started; create a new source to start again`,
+      );
     this.monitor.start();
     try {
-      await checkFfmpeg(this.o.ffmpegPath);
+      this.ffmpegVersion = await checkFfmpeg(this.o.ffmpegPath);
       if (this.input.kind === 'file') {
         await checkVideoFile(this.input.target);
         this.probed = await probeFile(this.input.target, this.o.ffprobePath, this.o.probeTimeoutMs);
@@ -150,7 +155,7 @@ export class FfmpegSource implements FrameSource {
   private openSession(dataTimeoutMs: number | null): FfmpegSession {
     const s = new FfmpegSession({
       bin: this.o.ffmpegPath,
-      args: buildFfmpegArgs(this.input),
+      args: buildFfmpegArgs(this.input, this.ffmpegVersion),
       handoff: this.handoff,
       pool: this.pool,
       makeFrame: (data, w, h, start) =>
