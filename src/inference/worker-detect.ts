@@ -6,6 +6,7 @@
  * allocated once and stay in the worker: no tensor crosses threads on this path.
  */
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
+import { AdelineError } from '../domain/errors.js';
 import { OutputDecoder } from './output-decoder.js';
 import { preprocess, ResampleCache } from './preprocess.js';
 import type { DetectConfig, DetectMessage, DetectedMessage } from './worker-protocol.js';
@@ -48,13 +49,23 @@ export class WorkerDetector {
     const name = info.outputName;
     const result = await session.run(this.feeds, { [name]: this.output });
     const out = result[name] as Tensor;
-    if (out.type !== 'float32')
-      throw new Error(`output ${name} is ${out.type}; the detect path decodes float32 outputs`);
-    // ONNX Runtime wrote into the preallocated output, or allocated it on the first run: keep it.
-    if (!this.output && this.staticOutput) this.output = out;
     const endMs = now();
     const dims = out.dims.map(Number);
-    const detections = this.decoder.decode(out.data as Float32Array, dims, mapping);
+    let data: Float32Array;
+    if (out.type === 'float32') {
+      data = out.data as Float32Array;
+      // ONNX Runtime wrote into the preallocated output, or allocated it on the first run: keep it.
+      if (!this.output && this.staticOutput) this.output = out;
+    } else if (out.type === 'string' || out.type === 'bool') {
+      throw new AdelineError(
+        'ADELINE_ERR_INFERENCE',
+        `output ${name} is ${out.type}; a detection output must be numeric`,
+      );
+    } else {
+      // float16, int or 64-bit outputs: decoded from a float32 copy, as the main-thread path does.
+      data = Float32Array.from(out.data as ArrayLike<number | bigint>, (v) => Number(v));
+    }
+    const detections = this.decoder.decode(data, dims, mapping);
     return {
       type: 'detected',
       id: msg.id,

@@ -150,7 +150,11 @@ async function run(msg: RunMessage): Promise<void> {
 /** The detector for the configured model, built on first use (after the session exists). */
 function detectorFor(s: InferenceSession): WorkerDetector {
   if (detector) return detector;
-  if (!detectConfig) throw new Error('detect before configure: the engine sends configure first');
+  if (!detectConfig)
+    throw new AdelineError(
+      'ADELINE_ERR_INFERENCE',
+      'detect before configure: the engine sends configure first',
+    );
   const name = detectConfig.info.outputName;
   const meta = s.outputMetadata.find((m) => m.name === name);
   const fixed = !!meta?.isTensor && meta.shape.every((d) => typeof d === 'number' && d > 0);
@@ -160,7 +164,7 @@ function detectorFor(s: InferenceSession): WorkerDetector {
 
 async function detect(msg: DetectMessage): Promise<void> {
   try {
-    if (!session) throw new Error('the model is not loaded');
+    if (!session) throw new AdelineError('ADELINE_ERR_INFERENCE', 'the model is not loaded');
     if (msg.fault) injectFault(msg.fault);
     const answer = await detectorFor(session).detect(session, msg, nowMs);
     send(answer, [msg.frame]);
