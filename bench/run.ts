@@ -19,7 +19,9 @@ import { header, markdownTable, textTable } from './lib/report.js';
 import type { Goal, Results, ScenarioResult } from './lib/results.js';
 import { round } from './lib/stats.js';
 import { writeFormatted } from './lib/write.js';
+import { burst } from './scenarios/burst.js';
 import { latency } from './scenarios/latency.js';
+import { liveview } from './scenarios/liveview.js';
 import { mqttPublish } from './scenarios/mqtt.js';
 import { profile } from './scenarios/profile.js';
 import { realvideo } from './scenarios/realvideo.js';
@@ -36,6 +38,8 @@ const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise
     mqtt: mqttPublish,
     scaling,
     soak,
+    liveview,
+    burst,
     profile,
     realvideo,
   };

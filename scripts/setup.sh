@@ -2,7 +2,8 @@
 # Prepares a fresh Debian/Ubuntu machine for Adeline. Idempotent: re-running skips what is done.
 #   scripts/setup.sh          runtime: ffmpeg, npm ci (brings Node 24 from the npm registry), build
 #   scripts/setup.sh --test   also what the test suite needs: mosquitto, prometheus + promtool,
-#                             alertmanager (amtool), yamllint, docker-compose (config validation), openssl
+#                             alertmanager (amtool), yamllint, docker-compose (config validation), openssl,
+#                             chromium (headless, for the live view browser test; never downloaded by npm)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 
@@ -25,7 +26,7 @@ as_root() {
 pkgs=(ffmpeg ca-certificates)
 command -v npm >/dev/null || pkgs+=(nodejs npm)
 if [ "$want_test" -eq 1 ]; then
-  pkgs+=(mosquitto mosquitto-clients prometheus prometheus-alertmanager yamllint docker-compose openssl)
+  pkgs+=(mosquitto mosquitto-clients prometheus prometheus-alertmanager yamllint docker-compose openssl chromium fonts-liberation)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

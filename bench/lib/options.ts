@@ -9,6 +9,8 @@ export const SCENARIOS = [
   'mqtt',
   'scaling',
   'soak',
+  'liveview',
+  'burst',
   'profile',
   'realvideo',
 ] as const;
@@ -18,7 +20,7 @@ export const ON_DEMAND: readonly string[] = ['profile'];
 
 export const USAGE = `Usage: npm run bench [-- options]
 
-Runs the benchmark suite (about 12 minutes on 2 cores), prints a table and writes bench/results.json
+Runs the benchmark suite (about 18 minutes on 2 cores), prints a table and writes bench/results.json
 and bench/results.md. Run it on a quiet machine: it warns when the load average is above 1.5.
 
 Options:

@@ -29,6 +29,8 @@ export interface ServiceSpec {
   cpuProfDir?: string;
   /** A YAML config file (--config), e.g. for pipeline.sources with loop: true. */
   configFile?: string;
+  /** Extra environment variables of the child (MALLOC_ARENA_MAX, NODE_OPTIONS…). */
+  env?: Record<string, string>;
 }
 
 /** Settings every benchmark run shares. */
@@ -79,7 +81,7 @@ export class ServiceProcess {
   private portWaiters: Array<(p: number) => void> = [];
 
   constructor(readonly spec: ServiceSpec) {
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = { ...spec.env };
     if (spec.cpuProfDir) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${spec.cpuProfDir}`;
     this.child = spawn(join(REPO_ROOT, 'bin', 'adeline'), serviceArgs(spec), {
       cwd: REPO_ROOT,

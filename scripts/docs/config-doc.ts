@@ -10,6 +10,7 @@ interface JsonSchema {
   items?: JsonSchema;
   enum?: unknown[];
   anyOf?: JsonSchema[];
+  prefixItems?: JsonSchema[];
   const?: unknown;
   minimum?: number;
   maximum?: number;
@@ -21,6 +22,7 @@ function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.anyOf) return s.anyOf.map(typeOf).join(' \\| ');
   if (Array.isArray(s.type)) return s.type.join(' \\| ');
+  if (s.type === 'array' && s.prefixItems) return `[${s.prefixItems.map(typeOf).join(', ')}]`;
   if (s.type === 'array') return `list of ${s.items ? typeOf(s.items) : 'any'}`;
   return s.type ?? 'any';
 }

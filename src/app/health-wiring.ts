@@ -1,5 +1,6 @@
 /** Registers every component's health check with the registry (app/ owns the wiring). */
 import type { AdelineConfig } from '../config/schema.js';
+import { cappedFps, frameIntervalMs } from '../domain/frame-rate.js';
 import type { HealthCheck } from '../domain/health.js';
 import {
   EventLoopDelayCheck,
@@ -18,7 +19,6 @@ import type { ControlPlane } from '../planes/control-plane.js';
 import type { DataPlane } from '../planes/data-plane.js';
 import type { CallPolicy } from '../resilience/types.js';
 import type { CreatedSource } from '../source/create-source.js';
-import type { Scheduler } from '../source/scheduler.js';
 import type { TelemetryRuntime } from '../telemetry/runtime.js';
 
 /** Not ready until start() has finished; keeps /health/ready at 503 during startup. */
@@ -42,7 +42,6 @@ export interface HealthParts {
   inferencePolicy: CallPolicy;
   controlPlane: ControlPlane;
   dataPlane: DataPlane;
-  scheduler: Scheduler;
   sources: CreatedSource[];
   pipeline: Pipeline<never, never> | Pipeline<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   telemetry: TelemetryRuntime;
@@ -58,11 +57,7 @@ export function registerHealthChecks(
   const h = c.health;
   const intervalMs = h.check_interval_ms;
   const expectedIntervalMs = (): number | null => {
-    const caps = p.sources.map((s) => {
-      const nominal = s.source.nominalFps();
-      const fps = s.maxFps > 0 ? Math.min(s.maxFps, nominal ?? s.maxFps) : nominal;
-      return fps && fps > 0 ? 1000 / fps : null;
-    });
+    const caps = p.sources.map((s) => frameIntervalMs(cappedFps(s.maxFps, s.source.nominalFps())));
     const known = caps.filter((x): x is number => x !== null);
     return known.length ? Math.max(...known) : null;
   };
@@ -122,12 +117,13 @@ export function registerHealthChecks(
     registry.register(
       new SourceCheck({
         sourceId: id,
-        status: () => p.scheduler.sourceStatus(id),
+        status: () => p.pipeline.sourceStatus(id),
         intervalMs,
         stallAfterMs: () => {
-          const nominal = s.source.nominalFps();
-          const fps = s.maxFps > 0 ? Math.min(s.maxFps, nominal ?? s.maxFps) : nominal;
-          return fps ? Math.max(h.stall_factor * (1000 / fps), h.stall_min_ms) : h.stall_min_ms;
+          const interval = frameIntervalMs(cappedFps(s.maxFps, s.source.nominalFps()));
+          return interval === null
+            ? h.stall_min_ms
+            : Math.max(h.stall_factor * interval, h.stall_min_ms);
         },
       }),
     );

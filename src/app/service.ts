@@ -1,53 +1,21 @@
 /**
- * The composition root: builds every part from the frozen config, starts them in order and stops
- * them in reverse. Start: health server → broker → model → control plane → data plane (with its spool) →
- * pipeline → sources → scheduler. Graceful stop (SIGTERM): readiness fails at once, then the reverse:
- * the sources stop, in-flight frames finish, the publish queue drains or spools, `disconnected` is
- * published, the model and broker close, telemetry is flushed — all within shutdown.grace_period.
+ * The composition root: runs the parts of app/parts.ts (built from the frozen config) in order,
+ * and stops them in reverse within shutdown.grace_period, one budget shared by every step.
+ * Graceful stop (SIGTERM): readiness fails at once, then the parts stop, then telemetry is flushed
+ * with what is left of the budget.
  */
-import { join } from 'node:path';
 import type { AdelineConfig } from '../config/schema.js';
 import type { PipelineState } from '../domain/control.js';
 import { SPANS, ATTRS } from '../telemetry/schema.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
-import { createAllInstruments, initMetricSeries } from '../telemetry/metrics.js';
 import { startSpan } from '../telemetry/tracing.js';
 import { DISABLED_TELEMETRY, type TelemetryRuntime } from '../telemetry/runtime.js';
-import { HealthRegistry, HealthServer } from '../health/index.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { buildTelemetryExportPolicy } from '../resilience/policies.js';
+import { HealthRegistry } from '../health/index.js';
 import { RunStats } from '../pipeline/run-stats.js';
-import { ControlPlane } from '../planes/control-plane.js';
-import { DataPlane } from '../planes/data-plane.js';
-import { EmbeddedBroker } from '../planes/embedded-broker.js';
-import { resolveBrokerUrl } from '../planes/broker-url.js';
-import { VALID_COMMANDS } from '../planes/commands/table.js';
-import {
-  buildInferencePolicy,
-  buildPublishPolicy,
-  buildReconnectPolicy,
-  buildTelemetryExportPolicy,
-  INFERENCE_SERVICE,
-  PUBLISH_SERVICE,
-} from '../resilience/policies.js';
-import { DiskSpool } from '../resilience/spool.js';
-import { FileIdSequence } from '../resilience/id-sequence.js';
-import { createSources, type CreatedSource } from '../source/create-source.js';
-import { Scheduler } from '../source/scheduler.js';
-import { createRoiStrategy } from '../roi/index.js';
-import { createStabilizer } from '../stabilization/index.js';
-import {
-  InferenceEngine,
-  precheckModelFile,
-  preprocessOptionsFromConfig,
-  resolveIntraOpThreads,
-} from '../inference/index.js';
-import { AppController } from './controller.js';
-import { detectorPort, type AnyPrepared, type AnyRaw } from './detector-port.js';
-import { registerHealthChecks, StartupCheck } from './health-wiring.js';
-import { Lifecycle } from './lifecycle.js';
-import { startRuntimeGauges } from './runtime-gauges.js';
-import { watchFaultFile } from './test-faults.js';
-import { installSignalHandlers } from './signals.js';
+import { StartupCheck } from './health-wiring.js';
+import { Lifecycle, runStep, StopBudget } from './lifecycle.js';
+import { BuiltParts, serviceParts, type PartsHost } from './parts.js';
 
 const log = getLogger('app');
 
@@ -62,26 +30,31 @@ export interface ServiceOptions {
   telemetry?: TelemetryRuntime;
 }
 
-export class AdelineService {
+export class AdelineService implements PartsHost {
   /** Set when the service stopped because of an error (e.g. the model failed to load). */
   fatalError: Error | undefined;
   /** Resolves when the service should stop: signal, stop command, end of sources, --frames reached. */
   readonly done: Promise<void>;
+  readonly registry: HealthRegistry;
+  readonly startup = new StartupCheck();
+  readonly handleSignals: boolean;
+  readonly frameLimit: number | undefined;
+  readonly failFast: boolean;
+  readonly controls: PartsHost['controls'];
+  readonly telemetry: TelemetryRuntime;
   private resolveDone!: () => void;
   private readonly lifecycle = new Lifecycle();
-  private readonly registry: HealthRegistry;
-  private readonly startup = new StartupCheck();
-  private pipeline: Pipeline<AnyPrepared, AnyRaw> | undefined;
-  private scheduler: Scheduler | undefined;
-  private sources: CreatedSource[] = [];
+  private readonly built = new BuiltParts();
+  /** For `adeline run` to print where to look: the broker in use (set once the planes start). */
+  readonly endpoints = {
+    brokerUrl: (): string | null => this.built.brokerUrl,
+  };
   private state: PipelineState = 'starting';
   private stopping: Promise<void> | undefined;
-  private healthServer: HealthServer | undefined;
-  private readonly telemetry: TelemetryRuntime;
 
   private constructor(
     readonly config: AdelineConfig,
-    private readonly opts: ServiceOptions,
+    opts: ServiceOptions,
   ) {
     this.done = new Promise((r) => (this.resolveDone = r));
     this.telemetry = opts.telemetry ?? DISABLED_TELEMETRY;
@@ -92,6 +65,21 @@ export class AdelineService {
     this.registry = new HealthRegistry({
       timeoutMs: Math.max(config.health.slow_inference_ms * 2, 5000),
     });
+    this.handleSignals = opts.handleSignals !== false;
+    this.frameLimit = opts.frameLimit;
+    this.failFast = opts.failFast ?? false;
+    this.controls = {
+      state: () => this.state,
+      pause: () => this.pause(),
+      resume: () => this.resume(),
+      requestStop: (reason) => this.requestStop(reason),
+      stats: () => this.stats,
+      sourcesCount: () => this.built.sources.length,
+      health: async () => {
+        const v = this.registry.overall();
+        return { status: v.status, checks: Object.fromEntries(v.checks.map((r) => [r.name, r])) };
+      },
+    };
   }
 
   static async create(config: AdelineConfig, opts: ServiceOptions = {}): Promise<AdelineService> {
@@ -99,12 +87,12 @@ export class AdelineService {
   }
 
   get stats(): RunStats {
-    return this.pipeline?.stats ?? emptyStats;
+    return this.built.pipeline?.stats ?? emptyStats;
   }
 
   /** Bound port of the health server (useful with health.port 0). */
   get healthPort(): number | null {
-    return this.healthServer?.port ?? null;
+    return this.built.healthServer?.port ?? null;
   }
 
   async start(): Promise<void> {
@@ -113,11 +101,11 @@ export class AdelineService {
       attributes: { [ATTRS.lifecyclePhase.name]: 'start' },
     });
     try {
-      await this.startParts();
+      await this.lifecycle.startAll(serviceParts(this, this.built));
       this.state = 'running';
       this.startup.markStarted();
       logEvent(log, 'service_started', 'Adeline is running', {
-        sources: this.sources.map((s) => s.source.description),
+        sources: this.built.sources.map((s) => s.source.description),
         health_port: this.healthPort,
       });
     } catch (err) {
@@ -130,178 +118,11 @@ export class AdelineService {
     }
   }
 
-  private async startParts(): Promise<void> {
-    const c = this.config;
-    // A missing or broken model fails at once, before servers and the broker start (loading the
-    // model, later, repeats these checks and does the slow part).
-    await precheckModelFile(c.models.local_path);
-    createAllInstruments();
-    if (this.opts.handleSignals !== false)
-      this.lifecycle.add('signals', installSignalHandlers(this, c.shutdown.grace_period * 1000));
-    this.registry.register(this.startup);
-    await this.lifecycle.start(
-      'health-registry',
-      () => this.registry.start(),
-      () => this.registry.stop(),
-    );
-    if (c.health.enabled) {
-      const server = new HealthServer({
-        registry: this.registry,
-        host: c.health.host,
-        port: c.health.port,
-        metricsHandler: this.telemetry.metricsHandler,
-        metricsPort: c.telemetry.metrics.port,
-        logger: getLogger('health'),
-      });
-      this.healthServer = server;
-      await this.lifecycle.start(
-        'health-server',
-        () => server.start(),
-        () => server.stop(),
-      );
-    }
-    this.lifecycle.add('runtime-gauges', startRuntimeGauges(c.models.local_path));
-    const spool = c.spool.enabled ? new DiskSpool(c.spool) : null;
-    // The data plane owns the spool: it opens it (replaying leftovers) and closes it on stop.
-    const target = resolveBrokerUrl(c.mqtt);
-    let url: string;
-    let protocolVersion: 4 | 5 | undefined;
-    if (target.kind === 'embedded') {
-      const broker = new EmbeddedBroker({ host: target.host, port: target.port });
-      await this.lifecycle.start(
-        'embedded-broker',
-        () => broker.start(),
-        () => broker.stop(),
-      );
-      url = broker.url();
-      protocolVersion = EmbeddedBroker.protocolVersion;
-    } else {
-      url = target.url;
-    }
-    const engine = await InferenceEngine.open({
-      modelPath: c.models.local_path,
-      layout: c.models.layout,
-      labelsFile: c.models.labels_file,
-      intraOpThreads: resolveIntraOpThreads(c.models.intra_op_threads),
-      imgsz: c.models.imgsz,
-      preprocess: preprocessOptionsFromConfig(c.models.preprocess),
-      confidence: c.models.confidence,
-      iouThreshold: c.models.iou_threshold,
-      poolSize: c.pipeline.max_in_flight + 1,
-      inferTimeoutMs: c.resilience.inference.timeout_ms,
-    });
-    this.lifecycle.add('inference', () => engine.close());
-    this.lifecycle.add('test-faults', watchFaultFile(engine));
-    const imgsz = engine.info.inputWidth;
-    const roi = createRoiStrategy(c.roi_strategy, imgsz);
-    const stabilizer = createStabilizer(c.detection_stabilization);
-    const controller = new AppController({
-      state: () => this.state,
-      pause: () => this.pause(),
-      resume: () => this.resume(),
-      requestStop: (reason) => this.requestStop(reason),
-      stats: () => this.stats,
-      sourcesCount: () => this.sources.length,
-      health: async () => {
-        const v = this.registry.overall();
-        return { status: v.status, checks: Object.fromEntries(v.checks.map((r) => [r.name, r])) };
-      },
-      roi,
-      stabilizer,
-    });
-    const controlPlane = new ControlPlane({ mqtt: c.mqtt, url, controller, protocolVersion });
-    await this.lifecycle.start(
-      'control-plane',
-      () => controlPlane.start(),
-      () => controlPlane.stop(),
-    );
-    const dataPlane = new DataPlane({
-      mqtt: c.mqtt,
-      url,
-      policy: buildPublishPolicy(c.resilience),
-      spool,
-      messageIds: spool ? new FileIdSequence(join(c.spool.dir, 'message-id')) : undefined,
-      protocolVersion,
-    });
-    const graceMs = c.shutdown.grace_period * 1000;
-    await this.lifecycle.start(
-      'data-plane',
-      () => dataPlane.start(),
-      async () => {
-        await dataPlane.drain(Math.max(100, graceMs / 3));
-        await dataPlane.stop();
-      },
-    );
-    const inferencePolicy = buildInferencePolicy(c.resilience);
-    const pipeline = new Pipeline<AnyPrepared, AnyRaw>({
-      detector: detectorPort(engine, c.pipeline.worker_stages),
-      roi,
-      stabilizer,
-      publisher: dataPlane,
-      inferencePolicy,
-      maxInFlight: c.pipeline.max_in_flight,
-      frameLimit: this.opts.frameLimit,
-      onLimitReached: () => this.requestStop('frame limit reached'),
-    });
-    this.pipeline = pipeline;
-    this.lifecycle.add(
-      'pipeline',
-      async () => void (await pipeline.drain(Math.max(100, graceMs / 3))),
-    );
-    this.sources = createSources(c, {
-      reconnectPolicy: (id) => buildReconnectPolicy(c.resilience.source_reconnect, `source_${id}`),
-      failFast: this.opts.failFast ?? false,
-    });
-    initMetricSeries({
-      sourceIds: this.sources.map((s) => s.source.id),
-      classes: engine.info.classNames,
-      services: [
-        PUBLISH_SERVICE,
-        INFERENCE_SERVICE,
-        ...this.sources
-          .filter((s) => s.source.kind === 'stream')
-          .map((s) => `source_${s.source.id}`),
-      ],
-      commands: VALID_COMMANDS,
-    });
-    for (const s of this.sources) {
-      await this.lifecycle.start(
-        `source-${s.source.id}`,
-        () => s.source.start(),
-        () => s.source.stop(),
-      );
-    }
-    const scheduler = new Scheduler({
-      sources: this.sources.map((s) => ({ source: s.source, maxFps: s.maxFps })),
-      maxFps: c.pipeline.max_fps,
-      admit: () => pipeline.admit(),
-      cancelAdmission: () => pipeline.cancelAdmission(),
-      process: (frame) => pipeline.submit(frame),
-      wantsMore: () => pipeline.wantsMore(),
-      onEnded: () => this.requestStop('all sources ended'),
-    });
-    this.scheduler = scheduler;
-    this.lifecycle.add('scheduler', () => scheduler.stop());
-    const closeChecks = registerHealthChecks(this.registry, c, {
-      engine,
-      inferencePolicy,
-      controlPlane,
-      dataPlane,
-      scheduler,
-      sources: this.sources,
-      pipeline,
-      telemetry: this.telemetry,
-      mode: () => this.loopMode(),
-    });
-    this.lifecycle.add('health-checks', closeChecks);
-    scheduler.start();
-  }
-
-  private loopMode(): 'running' | 'waiting' | 'paused' | 'ended' {
+  loopMode(): 'running' | 'waiting' | 'paused' | 'ended' {
     if (this.state === 'paused') return 'paused';
     if (this.state !== 'running') return 'ended';
-    const states = this.sources.map(
-      (s) => this.scheduler?.sourceStatus(s.source.id).state ?? 'connecting',
+    const states = this.built.sources.map(
+      (s) => this.built.pipeline?.sourceStatus(s.source.id).state ?? 'connecting',
     );
     if (states.every((st) => st === 'ended')) return 'ended';
     if (states.every((st) => st === 'connecting' || st === 'reconnecting' || st === 'ended'))
@@ -312,15 +133,13 @@ export class AdelineService {
   pause(): void {
     if (this.state !== 'running') return;
     this.state = 'paused';
-    this.scheduler?.pause();
-    this.pipeline?.pause();
+    this.built.pipeline?.pause();
   }
 
   resume(): void {
     if (this.state !== 'paused') return;
     this.state = 'running';
-    this.scheduler?.resume();
-    this.pipeline?.resume();
+    this.built.pipeline?.resume();
   }
 
   /** Asks the service to stop; `done` resolves and the owner calls stop(). */
@@ -346,20 +165,21 @@ export class AdelineService {
     const wasRunning = this.state !== 'starting';
     this.state = 'stopped';
     this.resolveDone();
-    const graceMs = this.config.shutdown.grace_period * 1000;
-    await this.lifecycle.stopAll(Math.max(100, graceMs / 2));
+    const budget = new StopBudget(this.config.shutdown.grace_period * 1000);
+    await this.lifecycle.stopAll(budget);
     span.end();
     if (wasRunning)
       logEvent(log, 'service_stopped', `stopped (${reason})`, {
         reason,
         frames_processed: this.stats.processed,
       });
-    await this.telemetry.shutdown();
+    await runStep('telemetry', () => this.telemetry.shutdown(), budget);
   }
 
   sourceStatuses(): Array<{ id: number; description: string; state: string; framesRead: number }> {
-    return this.sources.map(({ source }) => {
-      const st = this.scheduler ? this.scheduler.sourceStatus(source.id) : source.status();
+    const { pipeline } = this.built;
+    return this.built.sources.map(({ source }) => {
+      const st = pipeline ? pipeline.sourceStatus(source.id) : source.status();
       return {
         id: source.id,
         description: source.description,
@@ -370,8 +190,8 @@ export class AdelineService {
   }
 
   droppedByReason(): Record<string, number> {
-    const counts: Record<string, number> = { ...(this.scheduler?.dropped() ?? {}) };
-    counts.error = (counts.error ?? 0) + (this.pipeline?.stats.failed ?? 0);
+    const counts: Record<string, number> = { ...(this.built.pipeline?.dropped() ?? {}) };
+    counts.error = (counts.error ?? 0) + (this.built.pipeline?.stats.failed ?? 0);
     return counts;
   }
 }

@@ -17,7 +17,8 @@ Commands:
                       print detection and status messages from the broker
   health              check a running service's health endpoint (exit 0 healthy, 1 not)
   config check [FILE] validate a config file and print the effective config (secrets masked)
-  model info FILE     print a model's inputs, outputs, detected layout and classes
+  model info FILE     print a model's inputs, outputs, layout, classes and preprocessing;
+                      --probe: one inference on a frame, top scores per class
 
 Run 'adeline <command> --help' for the options of each command.
 Docs: README.md, docs/configuration.md, docs/mqtt.md, docs/telemetry.md, docs/operations.md`;

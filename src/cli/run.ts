@@ -11,17 +11,23 @@ import { configureLogger, getLogger, logEvent } from '../telemetry/logger.js';
 import { bootedTelemetry } from '../telemetry/runtime.js';
 import { formatProgress, formatSummary, summarize } from './run-summary.js';
 import { hasHelp } from './output.js';
+import { TtyLines } from './tty-lines.js';
+import { formatWhereToLook } from './where-to-look.js';
+import { liveViewOn } from '../live/live-enabled.js';
 
 const HELP = `Usage: adeline run [options]
 
 Runs the detection service. With no options it uses its embedded defaults: the synthetic scene,
 the bundled demo model (models/adeline-demo.onnx) and an embedded MQTT broker on 127.0.0.1:1883.
-Health and metrics are served on http://127.0.0.1:8080 (/health, /health/ready, /metrics).
+Health and metrics are served on http://127.0.0.1:8080 (/health, /health/ready, /metrics), and
+the live view (each camera with its boxes, stage timings, health) on http://127.0.0.1:8080/live.
+Once started, it prints where to look: the live view, /health/detailed, /metrics, the monitor command.
 
 Options:
   --config FILE        YAML config file (else env ADELINE_CONFIG, else defaults)
   --source URL         a source: synthetic:, a file path, rtsp://…, http(s)://… (repeatable)
   --model PATH         ONNX model file (models.local_path)
+  --labels FILE        class names, one per line (models.labels_file), e.g. models/coco80.txt
   --max-fps N          frames/s cap per source; 0 = no cap (pipeline.max_fps, default 2)
   --frames N           stop after N frames have been processed, then print the summary
   --set KEY=VALUE      override any config key, e.g. --set roi_strategy.mode=adaptive (repeatable)
@@ -67,7 +73,19 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const configArgs = configArgsFromArgv(args);
   const loaded = loadConfig({ file: configArgs.file, overrides: configArgs.overrides });
-  configureLogger({ level: loaded.config.logging.level, pretty: loaded.config.logging.pretty });
+  const showProgress =
+    !parsed.values['no-progress'] &&
+    loaded.config.pipeline.display_statistics &&
+    process.stderr.isTTY === true;
+  // On a terminal, each (one-line) log record is printed above the progress line, redrawn below.
+  const tty = showProgress ? new TtyLines() : undefined;
+  const pretty = loaded.config.logging.pretty;
+  const prettyOn = pretty === 'always' || (pretty !== 'never' && process.stdout.isTTY === true);
+  configureLogger({
+    level: loaded.config.logging.level,
+    pretty,
+    destination: tty && prettyOn ? tty.logStream : undefined,
+  });
   const log = getLogger('cli');
   for (const w of loaded.warnings) logEvent(log, 'config_unknown_key', w);
 
@@ -78,23 +96,26 @@ export async function runCommand(args: string[]): Promise<number> {
     failFast: frames !== undefined,
     telemetry: bootedTelemetry(),
   });
-  const showProgress =
-    !parsed.values['no-progress'] &&
-    loaded.config.pipeline.display_statistics &&
-    process.stderr.isTTY === true;
   let timer: NodeJS.Timeout | undefined;
   try {
     await service.start();
-    if (showProgress) {
-      timer = setInterval(() => process.stderr.write(`\r${formatProgress(service)}\x1b[K`), 500);
+    process.stderr.write(
+      formatWhereToLook({
+        healthHost: loaded.config.health.host,
+        healthPort: service.healthPort,
+        liveView: liveViewOn(loaded.config),
+        brokerUrl: service.endpoints.brokerUrl(),
+        configFile: loaded.file,
+      }) + '\n',
+    );
+    if (tty) {
+      timer = setInterval(() => tty.progress(formatProgress(service)), 500);
       timer.unref();
     }
     await service.done;
   } finally {
-    if (timer) {
-      clearInterval(timer);
-      process.stderr.write('\r\x1b[K');
-    }
+    if (timer) clearInterval(timer);
+    tty?.clear();
     await service.stop('exit');
   }
   const summary = summarize(service);

@@ -5,6 +5,7 @@
  *   --set KEY=VALUE      any key path, value parsed as YAML (repeatable)
  *   --source URL         a source (repeatable; replaces pipeline.sources)
  *   --model PATH         models.local_path
+ *   --labels FILE        models.labels_file
  *   --max-fps N          pipeline.max_fps
  *   --log-level LEVEL    logging.level
  */
@@ -18,6 +19,7 @@ export interface ConfigArgs {
 
 const FLAG_PATHS: Record<string, string> = {
   '--model': 'models.local_path',
+  '--labels': 'models.labels_file',
   '--max-fps': 'pipeline.max_fps',
   '--log-level': 'logging.level',
 };

@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigSchema, type AdelineConfig } from './schema.js';
+import { describeIssue } from './describe-issue.js';
 import { unknownKeyWarnings } from './unknown-keys.js';
 import { AdelineError } from '../domain/errors.js';
 
@@ -139,30 +140,6 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
     cur = cur[k] as Record<string, unknown>;
   }
   cur[keys[keys.length - 1] as string] = value;
-}
-
-interface ZodIssueLike {
-  code: string;
-  message: string;
-  path: PropertyKey[];
-  expected?: unknown;
-  values?: unknown[];
-  input?: unknown;
-}
-
-function describeIssue(issue: ZodIssueLike): string {
-  const got = issue.input === undefined ? '' : ` (got ${JSON.stringify(issue.input)})`;
-  switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${String(issue.expected)}${got}`;
-    case 'invalid_value':
-      return `must be one of ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}${got}`;
-    case 'too_small':
-    case 'too_big':
-      return `${issue.message.replace(/^Too (small|big): expected \w+ to (be|have) /, 'must be ')}${got}`;
-    default:
-      return `${issue.message}${got}`;
-  }
 }
 
 function configError(problems: ConfigProblem[], file: string | null): AdelineError {

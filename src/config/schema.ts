@@ -10,6 +10,7 @@ import { ModelsSchema } from './sections/models.js';
 import { MqttSchema } from './sections/mqtt.js';
 import { StabilizationSchema, RoiSchema } from './sections/processing.js';
 import { LoggingSchema, TelemetrySchema, HealthSchema } from './sections/observability.js';
+import { LiveViewSchema } from './sections/live-view.js';
 import { ResilienceSchema, SpoolSchema, ShutdownSchema } from './sections/resilience.js';
 export { SourceSchema, type SourceConfig } from './source-schema.js';
 
@@ -23,6 +24,7 @@ export const ConfigSchema = z.object({
   logging: LoggingSchema.prefault({}),
   telemetry: TelemetrySchema.prefault({}),
   health: HealthSchema.prefault({}),
+  live_view: LiveViewSchema.prefault({}),
   resilience: ResilienceSchema.prefault({}),
   spool: SpoolSchema.prefault({}),
   shutdown: ShutdownSchema.prefault({}),
@@ -31,4 +33,9 @@ export const ConfigSchema = z.object({
 export type AdelineConfig = z.output<typeof ConfigSchema>;
 
 /** Key paths whose values are secrets: masked by `config check` and in logs. */
-export const SECRET_PATHS = ['mqtt.broker.password', 'telemetry.otlp.headers'] as const;
+export const SECRET_PATHS = [
+  'mqtt.broker.password',
+  'telemetry.otlp.headers',
+  'live_view.auth.token',
+  'live_view.auth.password',
+] as const;

@@ -1,5 +1,6 @@
 /** One entry of pipeline.sources. */
 import { z } from 'zod';
+import { maxFps } from './sections/helpers.js';
 
 export const SourceSchema = z
   .object({
@@ -16,12 +17,7 @@ export const SourceSchema = z
       .describe(
         'What to read: `synthetic:` (the built-in scene), a file path or `file:` URL, or an `rtsp://`, `rtsps://`, `http://` or `https://` stream.',
       ),
-    max_fps: z
-      .number()
-      .min(0)
-      .max(1000)
-      .optional()
-      .describe('Per-source cap, frames/s. Default: pipeline.max_fps.'),
+    max_fps: maxFps().optional().describe('Per-source cap, frames/s. Default: pipeline.max_fps.'),
     live: z
       .boolean()
       .optional()

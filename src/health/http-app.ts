@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
-import type { Context, Next } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import { Router } from '@koa/router';
 import { describeError } from '../domain/errors.js';
 import { logEvent, type Logger } from '../telemetry/logger.js';
@@ -28,6 +28,8 @@ export interface HealthAppOptions {
   metricsHandler?: MetricsHandler;
   /** Serve only /metrics (the second metrics port). */
   metricsOnly?: boolean;
+  /** More routes, mounted by app/ on the main port before the health routes (the live view). */
+  routes?: Middleware | undefined;
   version: string;
   uptimeS: () => number;
   now: () => number;
@@ -50,6 +52,7 @@ export function buildHealthApp(opts: HealthAppOptions): Koa {
     });
   });
   app.use(errorsAsJson(opts));
+  if (opts.routes && !opts.metricsOnly) app.use(opts.routes);
 
   const router = new Router();
   if (!opts.metricsOnly) {

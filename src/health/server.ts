@@ -9,6 +9,7 @@ import { describeError } from '../domain/errors.js';
 import type { Component } from '../domain/lifecycle.js';
 import { getLogger, logEvent, type Logger } from '../telemetry/logger.js';
 import { VERSION } from '../telemetry/version.js';
+import type { Middleware } from 'koa';
 import { buildHealthApp, type HealthReader, type MetricsHandler } from './http-app.js';
 import { rejectClient } from './client-error.js';
 import { checkPort, listen } from './listen.js';
@@ -25,6 +26,8 @@ export interface HealthServerOptions {
   /** telemetry.metrics.port: also serve /metrics there (same host). Null or absent: no second port. */
   metricsPort?: number | null;
   version?: string;
+  /** More routes on the main port (the live view, mounted by app/). */
+  routes?: Middleware | undefined;
   /** Seconds since the service started; default process.uptime. */
   uptimeS?: () => number;
   /** Epoch ms; default Date.now. */
@@ -88,6 +91,7 @@ export class HealthServer implements Component {
     const common = {
       registry: o.registry,
       metricsHandler: o.metricsHandler,
+      routes: o.routes,
       version: o.version ?? VERSION,
       uptimeS: o.uptimeS ?? (() => process.uptime()),
       now: o.now ?? Date.now,

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { stat, access, constants } from 'node:fs/promises';
 import { AdelineError } from '../domain/errors.js';
+import { printable } from '../domain/printable.js';
 import type { ClassNamesSource } from './class-names.js';
 import type { Layout } from './layout.js';
 import type { ResolvedPreprocess } from './preprocess-derive.js';
@@ -60,10 +61,11 @@ const CHECK_HINT =
   'check the file with `python3 -c "import onnx; onnx.checker.check_model(\'FILE\')"` (Debian: python3-onnx) ' +
   'and re-export it (Ultralytics: yolo export format=onnx)';
 
+/** `why` is often ONNX Runtime's text, which quotes bytes from the file: escaped (printable.ts). */
 export function formatError(path: string, why: string, cause?: unknown): AdelineError {
   return new AdelineError(
     'ADELINE_ERR_MODEL_FORMAT',
-    `model ${path} is not a usable ONNX model: ${why}; ${CHECK_HINT.replaceAll('FILE', path)}`,
+    `model ${path} is not a usable ONNX model: ${printable(why)}; ${CHECK_HINT.replaceAll('FILE', path)}`,
     {
       cause,
     },

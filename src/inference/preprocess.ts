@@ -15,8 +15,16 @@
  */
 import type { Box } from '../domain/detection.js';
 import type { Roi } from '../domain/roi.js';
-import { padTensorValues, planeMaps, type PreprocessSpec } from './preprocess-spec.js';
+import {
+  padTensorValues,
+  planeMaps,
+  type PlaneMaps,
+  type PreprocessSpec,
+} from './preprocess-spec.js';
+import { checkCrop, checkFrame, checkInputSize } from './preprocess-checks.js';
 import { axisTable, resampleBilinear, type AxisTable } from './resample.js';
+
+export { checkInputSize } from './preprocess-checks.js';
 
 /** An RGB24 frame: width · height · 3 bytes, row-major. */
 export interface RgbFrame {
@@ -83,11 +91,27 @@ export function inputGeometry(
   };
 }
 
-/** Resampling tables of the last (crop size, resized size); pass one per stream to reuse them. */
+/**
+ * Resampling tables of the last (crop size, resized size), and the plane maps of the last spec
+ * object; pass one per stream to reuse them.
+ */
 export class ResampleCache {
   private key = '';
   private xs: AxisTable | null = null;
   private ys: AxisTable | null = null;
+  private spec: PreprocessSpec | null = null;
+  private maps: PlaneMaps | null = null;
+  private pad: [number, number, number] | null = null;
+
+  /** Plane maps and padding of `spec`, recomputed only when a different spec object comes. */
+  planes(spec: PreprocessSpec): { maps: PlaneMaps; pad: [number, number, number] } {
+    if (spec !== this.spec || !this.maps || !this.pad) {
+      this.maps = planeMaps(spec);
+      this.pad = padTensorValues(spec);
+      this.spec = spec;
+    }
+    return { maps: this.maps, pad: this.pad };
+  }
 
   tables(cw: number, ch: number, rw: number, rh: number): [AxisTable, AxisTable] {
     const key = `${cw}x${ch}>${rw}x${rh}`;
@@ -97,43 +121,6 @@ export class ResampleCache {
       this.key = key;
     }
     return [this.xs, this.ys];
-  }
-}
-
-function checkFrame(f: RgbFrame): void {
-  if (!(f.data instanceof Uint8Array))
-    throw new TypeError('frame data must be a Uint8Array of RGB24 pixels');
-  const { width, height } = f;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new RangeError(`frame size must be positive integers, got ${width}x${height}`);
-  }
-  if (f.data.length < width * height * 3) {
-    throw new RangeError(
-      `frame data holds ${f.data.length} bytes; ${width}x${height} RGB24 needs ${width * height * 3}`,
-    );
-  }
-}
-
-export function checkInputSize(width: number, height: number): void {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new RangeError(`model input size must be positive integers, got ${width}x${height}`);
-  }
-}
-
-function checkCrop(roi: Roi, width: number, height: number): void {
-  const { x1, y1, x2, y2 } = roi;
-  const ok =
-    [x1, y1, x2, y2].every((v) => Number.isInteger(v)) &&
-    x1 >= 0 &&
-    y1 >= 0 &&
-    x2 <= width &&
-    y2 <= height &&
-    x2 > x1 &&
-    y2 > y1;
-  if (!ok) {
-    throw new RangeError(
-      `ROI ${x1},${y1},${x2},${y2} must be integers with 0 <= x1 < x2 <= ${width} and 0 <= y1 < y2 <= ${height} (x2/y2 exclusive)`,
-    );
   }
 }
 
@@ -188,7 +175,8 @@ export function preprocess(
   const ch = crop ? crop.y2 - crop.y1 : frame.height;
   const g = inputGeometry(spec, cw, ch, W, H);
   const [xs, ys] = cache.tables(cw, ch, g.resizedWidth, g.resizedHeight);
-  fillPadding(out.data, W, H, g, padTensorValues(spec));
+  const { maps, pad } = cache.planes(spec);
+  fillPadding(out.data, W, H, g, pad);
   resampleBilinear(
     {
       src: frame.data,
@@ -203,7 +191,7 @@ export function preprocess(
     },
     xs,
     ys,
-    planeMaps(spec),
+    maps,
   );
   return {
     frameWidth: frame.width,

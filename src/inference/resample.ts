@@ -1,6 +1,9 @@
 /**
  * Bilinear resampling of an RGB24 crop into three float planes, with half-pixel centres: the
- * same taps as OpenCV's INTER_LINEAR, which Ultralytics and YOLOX use. Each destination plane
+ * same taps as OpenCV's INTER_LINEAR, which Ultralytics and YOLOX use. Like cv2.resize on a uint8
+ * image, each resampled value is rounded to an integer 0..255 (half up) before it is scaled, so
+ * the model sees the pixel values it was trained on (the realworld acceptance test measured
+ * about 7 % of small, near-threshold person boxes flipping at 320 without it). Each destination plane
  * reads one source colour and applies `v · gain + bias` (scale, mean and std folded together).
  * Index and weight tables depend only on (source length, destination length), so callers keep
  * them per geometry (ResampleCache).
@@ -118,13 +121,13 @@ export function resampleBilinear(
       const e = r1 + c1;
       let top = src[a]! + (src[e0]! - src[a]!) * fx;
       let bot = src[d]! + (src[e]! - src[d]!) * fx;
-      dst[oR + o] = (top + (bot - top) * fy) * gR + bR;
+      dst[oR + o] = Math.floor(top + (bot - top) * fy + 0.5) * gR + bR;
       top = src[a + 1]! + (src[e0 + 1]! - src[a + 1]!) * fx;
       bot = src[d + 1]! + (src[e + 1]! - src[d + 1]!) * fx;
-      dst[oG + o] = (top + (bot - top) * fy) * gG + bG;
+      dst[oG + o] = Math.floor(top + (bot - top) * fy + 0.5) * gG + bG;
       top = src[a + 2]! + (src[e0 + 2]! - src[a + 2]!) * fx;
       bot = src[d + 2]! + (src[e + 2]! - src[d + 2]!) * fx;
-      dst[oB + o] = (top + (bot - top) * fy) * gB + bB;
+      dst[oB + o] = Math.floor(top + (bot - top) * fy + 0.5) * gB + bB;
     }
   }
 }
@@ -132,9 +135,9 @@ export function resampleBilinear(
 /**
  * The exact 2:1 downscale (640×480 into 320, 1280×720 into 640): every tap pair is (2d, 2d+1)
  * with weight 0.5, so each value is the mean of a 2×2 block and the tables are not read. The
- * general loop computes (a+b)/2, (d+e)/2 and their mean exactly (small integers and halves), then
- * rounds once when it multiplies by the gain; so does (a+b+d+e) · (gain/4), since dividing by 4
- * is exact. Same floats, bit for bit, at about three times the speed.
+ * general loop computes (a+b)/2, (d+e)/2 and their mean exactly (small integers and quarters) and
+ * rounds it half up; so does (a+b+d+e+2) >> 2 in integers. Same floats, bit for bit, at about
+ * three times the speed.
  */
 function resampleHalf(
   t: ResampleTarget,
@@ -147,9 +150,7 @@ function resampleHalf(
   const { src, dst, W, px, py, cropX, cropY } = t;
   const stride = t.srcWidth * 3;
   const [oR, oG, oB] = po;
-  const qR = g[0] * 0.25;
-  const qG = g[1] * 0.25;
-  const qB = g[2] * 0.25;
+  const [gR, gG, gB] = g;
   const [bR, bG, bB] = b;
   for (let dy = 0; dy < rh; dy++) {
     let a = (cropY + 2 * dy) * stride + cropX * 3;
@@ -157,9 +158,9 @@ function resampleHalf(
     let o = (py + dy) * W + px;
     const end = o + rw;
     for (; o < end; o++, a += 6, d += 6) {
-      dst[oR + o] = (src[a]! + src[a + 3]! + src[d]! + src[d + 3]!) * qR + bR;
-      dst[oG + o] = (src[a + 1]! + src[a + 4]! + src[d + 1]! + src[d + 4]!) * qG + bG;
-      dst[oB + o] = (src[a + 2]! + src[a + 5]! + src[d + 2]! + src[d + 5]!) * qB + bB;
+      dst[oR + o] = ((src[a]! + src[a + 3]! + src[d]! + src[d + 3]! + 2) >> 2) * gR + bR;
+      dst[oG + o] = ((src[a + 1]! + src[a + 4]! + src[d + 1]! + src[d + 4]! + 2) >> 2) * gG + bG;
+      dst[oB + o] = ((src[a + 2]! + src[a + 5]! + src[d + 2]! + src[d + 5]! + 2) >> 2) * gB + bB;
     }
   }
 }

@@ -24,6 +24,8 @@ import { getLogger, logEvent } from '../telemetry/logger.js';
 import type { CallPolicy } from '../resilience/types.js';
 import type {
   DetectorPort,
+  FrameTapPort,
+  FrameTapRecorder,
   PreparedLike,
   PublisherPort,
   RawOutputLike,
@@ -44,6 +46,8 @@ export interface FrameProcessorDeps<P extends PreparedLike, R extends RawOutputL
   inferencePolicy?: CallPolicy | undefined;
   /** Whether the pipeline is paused right now (recorded on the frame span). */
   isPaused: () => boolean;
+  /** Optional frame observer (the live view); absent or idle costs one call per frame. */
+  tap?: FrameTapPort | undefined;
 }
 
 export type FrameOutcome = 'published' | 'spooled' | 'failed';
@@ -72,7 +76,8 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
       });
     }
     const decodeMs = frame.capturedAtMs - frame.decodeStartMs;
-    this.timed('capture', rootCtx, frame.decodeStartMs, frame.capturedAtMs);
+    const tap = this.deps.tap?.begin(frame);
+    this.timed('capture', rootCtx, frame.decodeStartMs, frame.capturedAtMs, undefined, tap);
     let stage: Stage = 'roi';
     let stageSpan: Span | undefined;
     let prepared: P | undefined;
@@ -85,6 +90,7 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
         (s, r) => {
           if (r) s.setAttribute(ATTRS.roiCrop.name, `${r.x1},${r.y1},${r.x2},${r.y2}`);
         },
+        tap,
       );
       stage = 'preprocess';
       const inWorker = detector.stagesInWorker === true;
@@ -92,33 +98,44 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
       // In the worker's path prepare() is a copy of the pixels; the stage is timed in the worker.
       prepared = inWorker
         ? detector.prepare(frame.data, frame.width, frame.height, roi)
-        : this.run('preprocess', rootCtx, () =>
-            detector.prepare(frame.data, frame.width, frame.height, roi),
+        : this.run(
+            'preprocess',
+            rootCtx,
+            () => detector.prepare(frame.data, frame.width, frame.height, roi),
+            undefined,
+            tap,
           );
       frame.release(); // the pixels are in the tensor (or the worker's buffer) now
       stage = 'inference';
       const p = prepared;
       const raw = inWorker
-        ? await this.inferInWorker(p, rootCtx, queuedAt, (s) => (stageSpan = s))
+        ? await this.inferInWorker(p, rootCtx, queuedAt, (s) => (stageSpan = s), tap)
         : await this.inferHere(p, rootCtx, (s) => (stageSpan = s));
       stageSpan = undefined;
       inferred = true;
       recordMetric('inferenceDuration', raw.inferenceMs / 1000);
       recordMetric('stageDuration', raw.inferenceMs / 1000, { stage: 'inference' });
       stats.stage('inference', raw.inferenceMs);
+      tap?.stage('inference', raw.inferenceMs);
       stage = 'postprocess';
       const detections = inWorker
         ? detector.decode(raw, p)
-        : this.run('postprocess', rootCtx, () => detector.decode(raw, p));
+        : this.run('postprocess', rootCtx, () => detector.decode(raw, p), undefined, tap);
       if (inWorker && raw.postprocessEndMs !== undefined)
-        this.timed('postprocess', rootCtx, raw.workerEndMs, raw.postprocessEndMs);
+        this.timed('postprocess', rootCtx, raw.workerEndMs, raw.postprocessEndMs, undefined, tap);
       stats.decoded(detections);
       stage = 'stabilize';
-      const published = this.run('stabilize', rootCtx, () => {
-        const out = stabilizer.process(frame.sourceId, detections);
-        roiPort.update(frame.sourceId, detections, frame.width, frame.height);
-        return out;
-      });
+      const published = this.run(
+        'stabilize',
+        rootCtx,
+        () => {
+          const out = stabilizer.process(frame.sourceId, detections);
+          roiPort.update(frame.sourceId, detections, frame.width, frame.height);
+          return out;
+        },
+        undefined,
+        tap,
+      );
       if (stabilizer.enabled)
         setGauge('activeTracks', stabilizer.activeTracks(frame.sourceId), src);
       stage = 'publish';
@@ -140,7 +157,13 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
         });
       stageSpan.end(t1);
       stageSpan = undefined;
-      this.observe('publish', t1 - t0);
+      this.observe('publish', t1 - t0, tap);
+      tap?.done({
+        detections: published,
+        roi,
+        traceId: root.spanContext().traceId,
+        messageId: sent.messageId,
+      });
       const e2eMs = t1 - frame.decodeStartMs;
       recordMetric('frameLatency', e2eMs / 1000, src);
       addMetric('framesProcessed', 1, src);
@@ -206,6 +229,7 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
     rootCtx: Context,
     queuedAt: number,
     track: (s: Span) => void,
+    tap?: FrameTapRecorder,
   ): Promise<R> {
     // Logs written meanwhile (a worker restart) belong to this frame's trace.
     const infer = (signal?: AbortSignal) =>
@@ -220,7 +244,7 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
       throw err;
     }
     if (raw.preprocessStartMs !== undefined)
-      this.timed('preprocess', rootCtx, raw.preprocessStartMs, raw.workerStartMs);
+      this.timed('preprocess', rootCtx, raw.preprocessStartMs, raw.workerStartMs, undefined, tap);
     const span = startSpan(SPANS.inference.name, { parent: rootCtx, startTime: raw.workerStartMs });
     if (span.isRecording()) span.setAttribute(ATTRS.inferenceQueueMs.name, raw.queueMs);
     span.end(raw.workerEndMs);
@@ -246,6 +270,7 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
     parent: Context,
     fn: () => T,
     annotate?: (s: Span, v: T) => void,
+    tap?: FrameTapRecorder,
   ): T {
     const t0 = nowMs();
     const span = startSpan(SPANS[stage].name, { parent, startTime: t0 });
@@ -254,7 +279,7 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
       if (annotate && span.isRecording()) annotate(span, v);
       const t1 = nowMs();
       span.end(t1);
-      this.observe(stage, t1 - t0);
+      this.observe(stage, t1 - t0, tap);
       return v;
     } catch (err) {
       recordSpanError(span, err);
@@ -270,14 +295,16 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
     startMs: number,
     endMs: number,
     attrs?: Attributes,
+    tap?: FrameTapRecorder,
   ): void {
     startSpan(SPANS[stage].name, { parent, startTime: startMs, attributes: attrs }).end(endMs);
-    this.observe(stage, endMs - startMs);
+    this.observe(stage, endMs - startMs, tap);
   }
 
-  private observe(stage: Stage, ms: number): void {
+  private observe(stage: Stage, ms: number, tap?: FrameTapRecorder): void {
     recordMetric('stageDuration', ms / 1000, { stage });
     this.deps.stats.stage(stage, ms);
+    tap?.stage(stage, ms);
   }
 
   private fail(

@@ -1,125 +1,84 @@
 /**
- * The frame loop's core: admits frames into a bounded number of slots, runs each through the
- * FrameProcessor without blocking the next one (frame N+1 is prepared while frame N is in the
- * worker), tracks pause state and drains in-flight frames on stop.
+ * The pipeline: the frame loop (pacing, admission, in-flight slots, latest wins, drop accounting)
+ * feeding the frame processor (roi → preprocess → inference → postprocess → stabilise → publish).
+ * Frame N+1 is prepared while frame N is in the worker: the loop admits up to max_in_flight frames
+ * and never waits for one to finish before taking the next. The app builds one Pipeline and talks
+ * to it alone.
  */
-import type { Frame } from '../domain/frame.js';
-import { addMetric, setGauge } from '../telemetry/metrics.js';
-import { getLogger, logEvent } from '../telemetry/logger.js';
-import { FrameProcessor, type FrameProcessorDeps, type FrameOutcome } from './frame-processor.js';
+import type { DropCounts } from './drop-counter.js';
+import { FrameLoop, type FrameLoopOptions } from './frame-loop.js';
+import { FrameProcessor, type FrameProcessorDeps } from './frame-processor.js';
 import type { PreparedLike, RawOutputLike } from './ports.js';
 import { RunStats } from './run-stats.js';
-import { Semaphore } from './semaphore.js';
+import type { SourceStatus } from '../source/frame-source.js';
 
-const log = getLogger('pipeline');
-
-export interface PipelineOptions<P extends PreparedLike, R extends RawOutputLike> extends Omit<
-  FrameProcessorDeps<P, R>,
-  'stats' | 'isPaused'
-> {
-  /** Frames processed at once (config pipeline.max_in_flight). */
-  maxInFlight: number;
-  /** Stop after this many frames have finished (adeline run --frames); undefined = no limit. */
-  frameLimit?: number | undefined;
-  /** Called once when frameLimit is reached. */
-  onLimitReached?: () => void;
-}
+export interface PipelineOptions<P extends PreparedLike, R extends RawOutputLike>
+  extends Omit<FrameProcessorDeps<P, R>, 'stats' | 'isPaused'>, Omit<FrameLoopOptions, 'handler'> {}
 
 export class Pipeline<P extends PreparedLike, R extends RawOutputLike> {
   readonly stats = new RunStats();
-  private readonly slots: Semaphore;
-  private readonly processor: FrameProcessor<P, R>;
-  private paused = false;
-  private admitted = 0;
-  private finished = 0;
-  private lastFrameAtMs: number | null = null;
-  private limitFired = false;
+  private readonly loop: FrameLoop;
 
-  constructor(private readonly opts: PipelineOptions<P, R>) {
-    this.slots = new Semaphore(opts.maxInFlight);
-    this.processor = new FrameProcessor<P, R>({
+  constructor(opts: PipelineOptions<P, R>) {
+    const processor = new FrameProcessor<P, R>({
       ...opts,
       stats: this.stats,
-      isPaused: () => this.paused,
+      isPaused: () => this.loop.paused,
     });
+    this.loop = new FrameLoop({ ...opts, handler: processor });
   }
 
-  /** Waits for a free slot. The scheduler calls it before taking a frame (latest wins). */
-  admit(): Promise<void> {
-    return this.slots.acquire();
+  /** Starts taking frames from the sources (they must already be started). */
+  start(): void {
+    this.loop.start();
   }
 
-  /** Whether more frames are wanted (false once --frames is reached). */
-  wantsMore(): boolean {
-    return this.opts.frameLimit === undefined || this.admitted < this.opts.frameLimit;
+  /** Stops taking frames (idempotent); frames in flight go on until drain(). */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** Takes ownership of an admitted frame; releases its slot when done. */
-  submit(frame: Frame): void {
-    if (!this.wantsMore()) {
-      frame.release();
-      this.slots.release();
-      return;
-    }
-    this.admitted++;
-    setGauge('inFlight', this.slots.inUse());
-    void this.processor
-      .process(frame)
-      .catch((): FrameOutcome => 'failed')
-      .then(() => {
-        this.finished++;
-        this.lastFrameAtMs = Date.now();
-        this.slots.release();
-        setGauge('inFlight', this.slots.inUse());
-        const limit = this.opts.frameLimit;
-        if (limit !== undefined && this.finished >= limit && !this.limitFired) {
-          this.limitFired = true;
-          this.opts.onLimitReached?.();
-        }
-      });
-  }
-
-  /** Gives back a slot that was admitted but got no frame (source ended or stopped). */
-  cancelAdmission(): void {
-    this.slots.release();
+  /** Waits until every frame in flight has finished, up to timeoutMs; returns whether it drained. */
+  drain(timeoutMs: number): Promise<boolean> {
+    return this.loop.drain(timeoutMs);
   }
 
   pause(): void {
-    if (this.paused) return;
-    this.paused = true;
-    logEvent(log, 'pipeline_paused', 'pipeline paused');
+    this.loop.pause();
   }
 
   resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    logEvent(log, 'pipeline_resumed', 'pipeline resumed');
+    this.loop.resume();
   }
 
   isPaused(): boolean {
-    return this.paused;
+    return this.loop.paused;
+  }
+
+  /** A source's status, reading `paused` while the pipeline is paused. */
+  sourceStatus(sourceId: number): SourceStatus {
+    return this.loop.sourceStatus(sourceId);
+  }
+
+  /** Frames dropped before processing, by reason, for one source or all. */
+  dropped(sourceId?: number): DropCounts {
+    return this.loop.dropped(sourceId);
+  }
+
+  /** Frames of one source handed to the frame processor so far. */
+  deliveredCount(sourceId: number): number {
+    return this.loop.deliveredCount(sourceId);
   }
 
   inFlight(): number {
-    return this.slots.inUse();
+    return this.loop.inFlight();
   }
 
   finishedCount(): number {
-    return this.finished;
+    return this.loop.finishedCount();
   }
 
   lastFrameAt(): number | null {
-    return this.lastFrameAtMs;
-  }
-
-  /** Waits until every admitted frame has finished, up to timeoutMs; returns whether it drained. */
-  async drain(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.slots.inUse() > 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 5));
-    const drained = this.slots.inUse() === 0;
-    if (!drained)
-      addMetric('framesDropped', this.slots.inUse(), { source_id: -1, reason: 'shutdown' });
-    return drained;
+    return this.loop.lastFrameAt();
   }
 }

@@ -5,7 +5,9 @@
  */
 import type { Detection } from '../domain/detection.js';
 import type { FrameResult, RoiMetrics } from '../domain/frame-result.js';
+import type { Frame } from '../domain/frame.js';
 import type { Roi, RoiMode } from '../domain/roi.js';
+import type { Stage } from '../telemetry/schema.js';
 
 export interface PreparedLike {
   readonly transform: unknown;
@@ -55,4 +57,27 @@ export interface StabilizerPort {
 
 export interface PublisherPort {
   publishFrame(result: FrameResult): Promise<{ messageId: number; spooled: boolean }>;
+}
+
+/**
+ * An optional observer of processed frames (the live view). `begin` is called once per frame
+ * while its pixels are still valid and must be cheap: it returns undefined (the usual case:
+ * nobody looks, or the rate cap says no) or a recorder, which may have copied the pixels. The
+ * recorder gets the stage timings and, after publish, the published result. Neither may throw.
+ */
+export interface FrameTapPort {
+  begin(frame: Frame): FrameTapRecorder | undefined;
+}
+
+export interface FrameTapRecorder {
+  stage(stage: Stage, ms: number): void;
+  done(published: TappedResult): void;
+}
+
+export interface TappedResult {
+  detections: readonly Detection[];
+  /** The crop that was applied, or null. */
+  roi: Roi | null;
+  traceId: string;
+  messageId: number;
 }

@@ -12,6 +12,7 @@ import type { MqttConfig } from './broker-url.js';
 import { CommandRunner } from './command-runner.js';
 import { MqttConnection, type UserProperties } from './connection.js';
 import { connectionView, type PlaneHealthView } from './health-view.js';
+import type { StatusMessage } from './status-message.js';
 import { StatusPublisher } from './status-publisher.js';
 
 export interface ControlPlaneOptions {
@@ -89,6 +90,11 @@ export class ControlPlane implements Component {
     }
     await this.out.settle(2000);
     await this.connection.stop();
+  }
+
+  /** `fn` sees every command reply published (the live view's command list); it must not throw. */
+  observeReplies(fn: (reply: StatusMessage) => void): void {
+    this.out.onReply = fn;
   }
 
   /** For the mqtt_control health check (src/health/checks/mqtt-plane.ts, whenDisconnected: degraded). */

@@ -28,6 +28,9 @@ export class StatusPublisher {
     private readonly cfg: MqttConfig,
   ) {}
 
+  /** Sees every command reply (ControlPlane.observeReplies); a throw is ignored. */
+  onReply: ((reply: StatusMessage) => void) | undefined;
+
   message(
     status: StatusValue,
     extra: Omit<StatusMessage, 'status' | 'timestamp' | 'client_id'> = {},
@@ -49,6 +52,11 @@ export class StatusPublisher {
   /** A command reply; does not wait for the broker (replies stay in order anyway). */
   reply(msg: StatusMessage): void {
     const retain = msg.status !== 'error';
+    try {
+      this.onReply?.(msg);
+    } catch {
+      // an observer never stops a reply
+    }
     void this.send(
       'status',
       this.cfg.topics.control_status,

@@ -101,6 +101,8 @@ export function createSource(
         maxFigures: o.max_figures as number,
         fallProbability: o.fall_probability as number,
         live: src.live ?? (o.live as boolean),
+        stallFactor: config.health.stall_factor,
+        stallMinMs: config.health.stall_min_ms,
       });
       return { source, maxFps };
     } catch (err) {

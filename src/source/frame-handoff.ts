@@ -42,7 +42,11 @@ export class FrameHandoff {
     if (this.live && this.queue.length > 0) {
       for (const old of this.queue.splice(0)) {
         old.release();
-        this.events.drop();
+        try {
+          this.events.drop();
+        } catch {
+          // a faulty drop hook must not stop the reader (the camera goes on)
+        }
       }
     }
     this.queue.push(frame);

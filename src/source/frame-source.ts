@@ -17,11 +17,10 @@ export interface SourceStatus {
   lastError?: string;
 }
 
-/** Why a frame was dropped before processing; the `reason` label of adeline_frames_dropped_total. */
-export type DropReason = 'max_fps' | 'backpressure' | 'paused' | 'error' | 'shutdown';
-
 /**
- * A video source. Pull-based: the scheduler calls `next()` when the pipeline can take a frame.
+ * A video source. Pull-based: the pipeline's frame loop (src/pipeline/frame-loop.ts) calls `next()`
+ * when it has a slot for a frame. Sources only produce frames; pacing, admission and drop
+ * accounting belong to the frame loop.
  * - Live sources keep reading on their own and hold only the latest frame; a frame replaced before
  *   anyone took it is reported through `onDrop` (latest wins).
  * - Non-live sources (files) read the next frame only when asked, so every frame is delivered in order.
@@ -45,8 +44,8 @@ export interface FrameSource {
   stop(): Promise<void>;
   status(): SourceStatus;
   /**
-   * Set by the scheduler. A live source calls it once for each frame it replaced before anyone
-   * took it; the scheduler attributes the reason (max_fps, backpressure, paused) and counts it.
+   * Set by the frame loop. A live source calls it once for each frame it replaced before anyone
+   * took it; the loop attributes the reason (max_fps, backpressure, paused) and counts it.
    */
   onDrop?: () => void;
 }

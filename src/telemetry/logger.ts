@@ -26,7 +26,7 @@ export interface LoggerOptions {
   level?: string;
   /** 'auto' pretty-prints when stdout is a TTY. */
   pretty?: 'auto' | 'always' | 'never';
-  /** Where to write; default stdout. */
+  /** Where to write; default stdout. Pretty output is one line per record (`singleLine`). */
   destination?: NodeJS.WritableStream;
 }
 
@@ -47,7 +47,11 @@ function build(opts: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  if (wantPretty) return pino(base, pretty({ colorize: true, destination: 1, sync: true }));
+  if (wantPretty)
+    return pino(
+      base,
+      pretty({ colorize: true, destination: opts.destination ?? 1, sync: true, singleLine: true }),
+    );
   if (opts.destination) return pino(base, opts.destination);
   return pino(base, pino.destination({ dest: 1, sync: false }));
 }

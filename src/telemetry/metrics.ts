@@ -24,7 +24,7 @@ import {
   type ObservableCallback,
 } from '@opentelemetry/api';
 import { SeriesStore } from './metric-store.js';
-import { METRICS, type MetricDef, type MetricKey } from './schema.js';
+import { DROP_REASONS, METRICS, type MetricDef, type MetricKey } from './schema.js';
 import { VERSION } from './version.js';
 
 /** Histograms by metric (null: the metric is not a histogram). */
@@ -143,12 +143,11 @@ export interface KnownLabelValues {
 }
 
 /*
- * Label values fixed by the design (the meanings in schema.ts list them). Keep in step with:
- * drop reasons (src/source/drop-counter.ts, src/pipeline), breaker states
+ * Label values fixed by the design (the meanings in schema.ts list them; drop reasons come from
+ * there). Keep in step with: breaker states
  * (src/resilience/telemetry-observer.ts BREAKER_STATE_LABEL), publish channels and failure reasons
  * (src/planes/publish-reason.ts), spool drop reasons (src/resilience/spool-telemetry.ts).
  */
-const DROP_REASONS = ['max_fps', 'backpressure', 'paused', 'error', 'shutdown'] as const;
 const BREAKER_STATES = ['closed', 'open', 'half_open', 'isolated'] as const;
 const POLICY_OUTCOMES = ['success', 'failure', 'rejected', 'timeout'] as const;
 const CHANNELS = ['detections', 'metrics', 'status', 'availability', 'replay'] as const;

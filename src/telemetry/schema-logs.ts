@@ -45,7 +45,13 @@ export const LOG_EVENTS = {
   },
   frames_dropped: {
     level: 'warn',
-    description: 'Frames are being dropped (logged once per source and reason).',
+    description:
+      'Frames are being dropped because the pipeline is behind or a frame failed (backpressure, error; logged once per source and reason).',
+  },
+  frames_skipped: {
+    level: 'info',
+    description:
+      'Frames are skipped as configured or requested (max_fps, paused, shutdown; logged once per source and reason). Expected, so not a warning.',
   },
   frame_processed: {
     level: 'debug',
@@ -121,6 +127,28 @@ export const LOG_EVENTS = {
   http_request_rejected: {
     level: 'debug',
     description: 'The health server rejected a malformed request.',
+  },
+  live_view_ready: {
+    level: 'info',
+    description: 'The live view is served; gives its URL and the auth mode.',
+  },
+  live_view_unprotected: {
+    level: 'warn',
+    description:
+      'The live view is enabled on a non-loopback address without live_view.auth: camera images are open to the network.',
+  },
+  live_view_viewer: {
+    level: 'debug',
+    description: 'A live view viewer connected or left; gives the number connected.',
+  },
+  live_view_rejected: {
+    level: 'warn',
+    description:
+      'A live view request was refused (bad or missing credentials, too many viewers); logged once per reason per minute, every refusal is counted.',
+  },
+  live_view_encode_failed: {
+    level: 'warn',
+    description: 'A live view JPEG could not be encoded (logged once per minute; counted).',
   },
   http_request_failed: {
     level: 'warn',

@@ -21,6 +21,20 @@ export const SECONDS_BUCKETS = [
 
 const m = (def: MetricDef): MetricDef => def;
 
+/**
+ * Why a frame was dropped before it was processed: the `reason` label of
+ * adeline_frames_dropped_total, each with the explanation its `frames_dropped` warning gives.
+ */
+export const DROP_REASON_MEANINGS = {
+  max_fps: 'the source delivers faster than max_fps; the latest frame wins',
+  backpressure: 'the pipeline is behind; stale frames are replaced by the latest',
+  paused: 'the pipeline is paused; live frames are discarded',
+  error: 'a frame could not be handed to the pipeline',
+  shutdown: 'the service is stopping',
+} as const;
+export type DropReason = keyof typeof DROP_REASON_MEANINGS;
+export const DROP_REASONS = Object.keys(DROP_REASON_MEANINGS) as readonly DropReason[];
+
 export const METRICS = {
   framesRead: m({
     name: 'adeline_frames_read_total',
@@ -40,8 +54,7 @@ export const METRICS = {
     name: 'adeline_frames_dropped_total',
     type: 'counter',
     unit: '1',
-    description:
-      'Frames dropped, by reason: max_fps, backpressure (stale frame replaced), paused, error, shutdown.',
+    description: `Frames dropped before processing, by reason: ${DROP_REASONS.join(', ')}.`,
     labels: ['source_id', 'reason'],
   }),
   detections: m({
@@ -268,6 +281,45 @@ export const METRICS = {
     unit: '1',
     description: 'Frames admitted to the pipeline and not yet finished.',
     labels: [],
+  }),
+  liveFramesEncoded: m({
+    name: 'adeline_live_view_frames_encoded_total',
+    type: 'counter',
+    unit: '1',
+    description:
+      'Frames encoded as JPEG for the live view. Stays 0 while no viewer is connected (no frame is copied or encoded).',
+    labels: ['source_id'],
+  }),
+  liveFramesSkipped: m({
+    name: 'adeline_live_view_frames_skipped_total',
+    type: 'counter',
+    unit: '1',
+    description:
+      'Live view frames not sent, by reason: encoder_busy (the previous frame was still encoding), encode_failed, slow_viewer (a viewer had not read the previous one).',
+    labels: ['reason'],
+  }),
+  liveEncodeSeconds: m({
+    name: 'adeline_live_view_encode_seconds',
+    type: 'gauge',
+    unit: 's',
+    description:
+      'How long the last live view JPEG took to encode (off the event loop, in libvips threads); 0 until a viewer connects.',
+    labels: [],
+  }),
+  liveViewers: m({
+    name: 'adeline_live_view_viewers',
+    type: 'gauge',
+    unit: '1',
+    description: 'Live view event streams connected now.',
+    labels: [],
+  }),
+  liveRequestsRejected: m({
+    name: 'adeline_live_view_requests_rejected_total',
+    type: 'counter',
+    unit: '1',
+    description:
+      'Live view requests refused, by reason: unauthorized (missing or wrong credentials), bad_auth_header (malformed Authorization), too_many_viewers.',
+    labels: ['reason'],
   }),
   buildInfo: m({
     name: 'adeline_build_info',

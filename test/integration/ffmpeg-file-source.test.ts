@@ -1,28 +1,23 @@
 import assert from 'node:assert/strict';
 import type { Frame } from '../../src/domain/frame.js';
 import { FfmpegSource } from '../../src/source/ffmpeg/ffmpeg-source.js';
-import { Scheduler } from '../../src/source/scheduler.js';
+import { FrameLoop } from '../../src/pipeline/frame-loop.js';
 import { stopAll } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 import { decodeAll, ffmpegChildren, H, makeVideo, W } from './ffmpeg-fixtures.js';
 
 /** A pipeline with `slots` slots that finishes each frame at once. */
 function pipeline(slots: number) {
-  let inUse = 0;
-  const waiters: (() => void)[] = [];
   const frames: Frame[] = [];
-  const free = () => (inUse--, waiters.shift()?.());
   return {
     frames,
-    admit: () =>
-      inUse < slots
-        ? (inUse++, Promise.resolve())
-        : new Promise<void>((r) => waiters.push(() => (inUse++, r()))),
-    cancelAdmission: free,
-    process: (f: Frame) => {
-      frames.push({ ...f, data: f.data.slice(0, 3) } as Frame);
-      f.release();
-      setImmediate(free);
+    maxInFlight: slots,
+    handler: {
+      process: (f: Frame) => {
+        frames.push({ ...f, data: f.data.slice(0, 3) } as Frame);
+        f.release();
+        return new Promise<void>((r) => setImmediate(r));
+      },
     },
   };
 }
@@ -111,13 +106,13 @@ describe('ffmpeg file source (real ffmpeg)', function () {
     await src.stop();
   });
 
-  it('paces a file at max_fps through the scheduler, and runs unpaced at max_fps 0', async () => {
+  it('paces a file at max_fps through the frame loop, and runs unpaced at max_fps 0', async () => {
     const timed = async (maxFps: number) => {
       const src = new FfmpegSource({ id: 0, url: clip });
       await src.start();
       const p = pipeline(2);
       let ended = false;
-      const s = new Scheduler({
+      const s = new FrameLoop({
         sources: [{ source: src }],
         maxFps,
         ...p,
@@ -151,7 +146,7 @@ describe('ffmpeg file source (real ffmpeg)', function () {
     await Promise.all([a.start(), b.start()]);
     const p = pipeline(1);
     let ended = 0;
-    const s = new Scheduler({
+    const s = new FrameLoop({
       sources: [{ source: a }, { source: b }],
       maxFps: 0,
       ...p,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Frame } from '../../src/domain/frame.js';
 import { FfmpegSource } from '../../src/source/ffmpeg/ffmpeg-source.js';
-import { Scheduler } from '../../src/source/scheduler.js';
+import { FrameLoop } from '../../src/pipeline/frame-loop.js';
 import { freePort, stopAll, type Proc } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 import { installMetrics, type MetricsProbe } from '../unit/resilience-helpers.js';
@@ -138,24 +138,23 @@ describe('ffmpeg stream source (real ffmpeg HTTP server)', function () {
     f?.release();
   });
 
-  it('drops stale live frames through the scheduler as backpressure with a slow pipeline, and as max_fps under a cap', async () => {
+  it('drops stale live frames through the frame loop as backpressure with a slow pipeline, and as max_fps under a cap', async () => {
     const { src } = await open(13);
     const held: Frame[] = [];
-    let slot = 1;
-    const waiters: (() => void)[] = [];
-    const slow = new Scheduler({
+    const slow = new FrameLoop({
       sources: [{ source: src }],
       maxFps: 0,
-      admit: () =>
-        slot > 0 ? (slot--, Promise.resolve()) : new Promise<void>((r) => waiters.push(r)),
-      cancelAdmission: () => (waiters.length ? waiters.shift()!() : slot++),
-      process: (f) => {
-        held.push(f);
-        setTimeout(() => {
-          f.release();
-          if (waiters.length) waiters.shift()!();
-          else slot++;
-        }, 400); // a pipeline at 2.5 fps behind a 10 fps camera
+      maxInFlight: 1,
+      handler: {
+        process: (f) => {
+          held.push(f);
+          return new Promise<void>((done) =>
+            setTimeout(() => {
+              f.release();
+              done();
+            }, 400),
+          ); // a pipeline at 2.5 fps behind a 10 fps camera
+        },
       },
     });
     slow.start();
@@ -169,12 +168,11 @@ describe('ffmpeg stream source (real ffmpeg HTTP server)', function () {
     assert.ok(held.every((f, i) => i === 0 || f.seq > held[i - 1]!.seq));
     assert.ok(held[1]!.seq - held[0]!.seq >= 2, 'the frames in between were dropped, not queued');
 
-    const capped = new Scheduler({
+    const capped = new FrameLoop({
       sources: [{ source: src, maxFps: 2 }],
       maxFps: 0,
-      admit: () => Promise.resolve(),
-      cancelAdmission: () => {},
-      process: (f) => f.release(),
+      maxInFlight: 16,
+      handler: { process: async (f) => f.release() },
     });
     capped.start();
     await waitFor(() => capped.dropped(13).max_fps >= 8, {

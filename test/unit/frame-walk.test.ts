@@ -65,7 +65,7 @@ describe('walk of one frame (docs/development.md)', () => {
     assert.ok(steps.length >= 10, `${steps.length} steps`);
     const files = steps.flatMap((s) => s.files);
     for (const f of [
-      'src/source/scheduler.ts',
+      'src/pipeline/frame-loop.ts',
       'src/pipeline/frame-processor.ts',
       'src/inference/worker.ts',
       'src/planes/data-plane.ts',

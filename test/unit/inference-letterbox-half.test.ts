@@ -15,7 +15,7 @@ function frame(): Uint8Array {
 }
 
 describe('letterbox exact 2:1 downscale', () => {
-  it('averages each 2x2 block and pads the rest with 114/255', () => {
+  it('averages each 2x2 block, rounds it to an integer, and pads the rest with 114/255', () => {
     const S = 4;
     const dst = new Float32Array(3 * S * S);
     const t = new Letterboxer(S, S).run(frame(), W, H, null, dst);
@@ -33,10 +33,12 @@ describe('letterbox exact 2:1 downscale', () => {
           }
           const y = 2 * (row - 1);
           const x = 2 * col;
+          // The block mean, rounded half up to an integer as cv2.resize on uint8 does.
           const want =
-            (value(x, y, c) + value(x + 1, y, c) + value(x, y + 1, c) + value(x + 1, y + 1, c)) /
-            4 /
-            255;
+            Math.round(
+              (value(x, y, c) + value(x + 1, y, c) + value(x, y + 1, c) + value(x + 1, y + 1, c)) /
+                4,
+            ) / 255;
           assert.ok(Math.abs(got - want) < 1e-6, `c${c} r${row} c${col}: ${got} vs ${want}`);
         }
       }

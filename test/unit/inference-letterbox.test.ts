@@ -19,9 +19,12 @@ function frame(
   return d;
 }
 
-/** Expected CHW tensor from per-plane rows of 0..255 values (null = padding). */
+/**
+ * Expected CHW tensor from per-plane rows of bilinear 0..255 values (null = padding); each is
+ * rounded half up to an integer first, as cv2.resize on a uint8 image does.
+ */
 function planes(rows: Array<Array<Array<number | null>>>): Float32Array {
-  const flat = rows.flat(2).map((v) => (v === null ? P : v / 255));
+  const flat = rows.flat(2).map((v) => (v === null ? P : Math.round(v) / 255));
   return Float32Array.from(flat);
 }
 

@@ -83,6 +83,44 @@ describe('model info format', () => {
     assert.ok(!text.includes('Metadata'));
   });
 
+  it('prints the preprocessing, one row per config key, marking the keys the config set', () => {
+    const text = formatModelInfo({
+      ...INFO,
+      preprocess: {
+        spec: {
+          ...ULTRALYTICS_PREPROCESS,
+          channelOrder: 'bgr',
+          mean: [0.485, 0.456, 0.406],
+          std: [0.229, 0.224, 0.225],
+        },
+        rule: 'yolox-layout',
+        reason: 'layout yolox (raw grid output, one row per grid cell)',
+        overridden: ['mean', 'std'],
+      },
+    });
+    const block = text.slice(text.indexOf('Preprocess'), text.indexOf('Metadata')).trimEnd();
+    assert.equal(
+      block,
+      [
+        'Preprocess bgr, scale 1/255, mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225], letterbox centred, pad 114',
+        '          auto: YOLOX layout (layout yolox (raw grid output, one row per grid cell))',
+        '  models.preprocess.channel_order  bgr        (auto)',
+        '  models.preprocess.scale          1/255      (auto)',
+        '  models.preprocess.mean           [0.485, 0.456, 0.406] (set by config)',
+        '  models.preprocess.std            [0.229, 0.224, 0.225] (set by config)',
+        '  models.preprocess.resize         letterbox  (auto)',
+        '  models.preprocess.pad_value      114        (auto)',
+        '  models.preprocess.pad_position   center     (auto)',
+      ].join('\n'),
+    );
+  });
+
+  it('suggests models/coco80.txt only when the model has no class names', () => {
+    const hint = /--labels models\/coco80\.txt/;
+    assert.doesNotMatch(formatModelInfo(INFO), hint);
+    assert.match(formatModelInfo({ ...INFO, classNamesSource: 'generated' }), hint);
+  });
+
   it('round-trips the info through JSON for --json', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(INFO)), INFO);
   });

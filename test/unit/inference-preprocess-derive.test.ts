@@ -2,6 +2,8 @@
 import { strict as assert } from 'node:assert';
 import { loadConfig } from '../../src/config/index.js';
 import { AdelineError } from '../../src/domain/errors.js';
+import { validateEngineOptions } from '../../src/inference/engine-options.js';
+import { LAYOUT_OPTIONS } from '../../src/inference/layout.js';
 import {
   AUTO_PREPROCESS,
   derivePreprocess,
@@ -123,6 +125,37 @@ describe('preprocess derivation (models.preprocess auto)', () => {
     assert.throws(
       () => validatePreprocessOptions({ ...AUTO_PREPROCESS, padValue: -1 }),
       (e: unknown) => e instanceof RangeError && /padValue/.test(e.message),
+    );
+  });
+});
+
+describe('InferenceEngine.open() preprocess option (API edge)', () => {
+  const base = {
+    modelPath: 'm.onnx',
+    layout: 'auto',
+    labelsFile: null,
+    intraOpThreads: 1,
+    imgsz: 320,
+    confidence: 0.25,
+    iouThreshold: 0.45,
+    poolSize: 1,
+  };
+  it('rejects a preprocess option that is not an object, or holds an out-of-range value', () => {
+    assert.throws(
+      () => validateEngineOptions({ ...base, preprocess: 'rgb' }, LAYOUT_OPTIONS),
+      TypeError,
+    );
+    assert.throws(
+      () =>
+        validateEngineOptions(
+          { ...base, preprocess: { ...AUTO_PREPROCESS, std: [1, -1, 1] } },
+          LAYOUT_OPTIONS,
+        ),
+      (e: unknown) =>
+        e instanceof RangeError && /std values must be finite and > 0/.test(e.message),
+    );
+    assert.doesNotThrow(() =>
+      validateEngineOptions({ ...base, preprocess: { ...AUTO_PREPROCESS } }, LAYOUT_OPTIONS),
     );
   });
 });

@@ -87,6 +87,13 @@ describe('preprocess (golden tensors)', () => {
     assert.deepEqual(mapBoxToFrame(mapping, 0, 0, 4, 2), { x1: 0, y1: 0, x2: 2, y2: 1 });
   });
 
+  it('rounds each resampled value half up to an integer before scaling, as cv2.resize on uint8 does', () => {
+    const frame = { data: Uint8Array.from([0, 0, 0, 1, 2, 3]), width: 2, height: 1 };
+    const { data } = run(spec({ resize: 'stretch', scale: 1 }), frame, 4, 1);
+    // Bilinear values 0, 0.25, 0.75, 1 | 0, 0.5, 1.5, 2 | 0, 0.75, 2.25, 3.
+    assert.deepEqual(Array.from(data), [0, 0, 1, 1, 0, 1, 2, 2, 0, 1, 2, 3]);
+  });
+
   it('stretches a wide frame with different scales per axis and maps boxes back per axis', () => {
     const frame = { data: new Uint8Array(8 * 2 * 3).fill(50), width: 8, height: 2 };
     const { mapping } = run(spec({ resize: 'stretch' }), frame, 4, 4);

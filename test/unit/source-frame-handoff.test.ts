@@ -74,3 +74,22 @@ describe('frame handoff and pool', () => {
     assert.equal(pool.allocated, 2);
   });
 });
+
+describe('frame handoff: a faulty drop hook', () => {
+  it('keeps replacing live frames when the drop hook throws', async () => {
+    const pool = new FramePool(4);
+    let calls = 0;
+    const h = new FrameHandoff(true, {
+      drop: () => {
+        calls++;
+        throw new Error('boom');
+      },
+      demand: () => {},
+      ready: () => {},
+    });
+    for (let seq = 1; seq <= 3; seq++)
+      h.push(new PooledFrame(pool, 0, seq, 2, 1, pool.acquire(6), 0, 0));
+    assert.equal(calls, 2);
+    assert.equal((await h.next())?.seq, 3, 'the latest frame still wins');
+  });
+});

@@ -125,8 +125,8 @@ describe('SyntheticSource', () => {
     g.release();
   });
 
-  it('reads paused while the scheduler pauses it, backpressured when frames go untaken, delivering when taken', async () => {
-    const src = make({ live: true, fps: 200 });
+  it('reads paused while the frame loop pauses it, backpressured when frames go untaken, delivering when taken', async () => {
+    const src = make({ live: true, fps: 200, stallMinMs: 200 });
     src.setPaused(true);
     await src.start();
     assert.equal(src.status().state, 'paused');

@@ -1,6 +1,7 @@
 /** Config sections: LoggingSchema, TelemetrySchema, HealthSchema. Units and defaults are in each description. */
 import { z } from 'zod';
 import { posInt, nullableString } from './helpers.js';
+import { traceLinkTemplate } from './live-view.js';
 
 export const LoggingSchema = z.object({
   level: z
@@ -123,6 +124,7 @@ export const TelemetrySchema = z.object({
         .describe('Serve /metrics on a second port too. Null: only on health.port.'),
     })
     .prefault({}),
+  trace_link_template: traceLinkTemplate,
 });
 
 export const HealthSchema = z.object({

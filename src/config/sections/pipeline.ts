@@ -1,6 +1,6 @@
 /** Config sections: PipelineSchema, SyntheticSchema. Units and defaults are in each description. */
 import { z } from 'zod';
-import { prob, posInt, nullableString } from './helpers.js';
+import { maxFps, prob, posInt, nullableString } from './helpers.js';
 import { SourceSchema } from '../source-schema.js';
 
 export const PipelineSchema = z.object({
@@ -13,16 +13,15 @@ export const PipelineSchema = z.object({
     .describe(
       'Python key, accepted for compatibility and ignored: Adeline runs local ONNX models (models.local_path).',
     ),
-  max_fps: z
-    .number()
-    .min(0)
-    .max(1000)
+  max_fps: maxFps()
     .default(2)
     .describe('Processing cap per source, frames/s. 0 means no cap. Python range was 1–30.'),
   enable_visualization: z
     .boolean()
     .default(true)
-    .describe('Python key, accepted and ignored: the service is headless.'),
+    .describe(
+      'Python key, accepted and ignored: the service has no window; open the live view at /live instead (live_view.*).',
+    ),
   display_statistics: z
     .boolean()
     .default(true)

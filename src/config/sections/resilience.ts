@@ -129,5 +129,7 @@ export const ShutdownSchema = z.object({
     .min(0.1)
     .max(3600)
     .default(10)
-    .describe('Seconds from SIGTERM to exit. Match Kubernetes terminationGracePeriodSeconds.'),
+    .describe(
+      'Seconds from SIGTERM to exit: one budget shared by every stop step, in reverse start order (in-flight frames and the publish queue may each take up to a third of it; the telemetry flush gets what is left). Match Kubernetes terminationGracePeriodSeconds.',
+    ),
 });

@@ -2,10 +2,13 @@
 import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { AdelineError } from '../../domain/errors.js';
+import { ffmpegReason } from './ffmpeg-reason.js';
 import { ffmpegMissing } from './probe.js';
 import { runToEnd } from './ffmpeg-process.js';
 import type { SessionEnd } from './ffmpeg-session.js';
 import { parseFfmpegVersion, type FfmpegVersion } from './ffmpeg-version.js';
+
+export { ffmpegReason };
 
 export interface FailureContext {
   kind: 'file' | 'stream';
@@ -13,25 +16,6 @@ export interface FailureContext {
   description: string;
   bin: string;
   redact(text: string): string;
-}
-
-/**
- * ffmpeg's reason, in one line: its last line without the URL it names, plus the line before
- * when that says more ("Failed to resolve hostname …" before "Input/output error").
- */
-export function ffmpegReason(text: string, target: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/i, '').trim())
-    .filter((l) => l.length > 0);
-  const last = lines.at(-1) ?? '';
-  const summary = [target + ': ', 'file:' + target + ': '].reduce(
-    (t, p) => (t.startsWith(p) ? t.slice(p.length) : t),
-    last,
-  );
-  const prev = lines.at(-2);
-  if (!prev || prev.includes(summary)) return summary;
-  return `${prev} (${summary})`;
 }
 
 export function sessionFailure(end: SessionEnd, ctx: FailureContext): AdelineError {

@@ -111,7 +111,7 @@ export class FfmpegSource implements FrameSource {
     return this.monitor.status();
   }
 
-  /** The scheduler reports pause so the state reads `paused`, not backpressured. */
+  /** The frame loop reports pause so the state reads `paused`, not backpressured. */
   setPaused(paused: boolean): void {
     this.monitor.setPaused(paused);
   }
@@ -233,7 +233,7 @@ export class FfmpegSource implements FrameSource {
     try {
       this.onDrop?.();
     } catch {
-      /* the scheduler's counter never breaks the reader */
+      /* the frame loop's counter never breaks the reader */
     }
   }
 }

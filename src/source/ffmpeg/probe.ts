@@ -4,6 +4,7 @@
  */
 import { AdelineError } from '../../domain/errors.js';
 import { runToEnd } from './ffmpeg-process.js';
+import { ffmpegReason } from './ffmpeg-reason.js';
 
 export interface ProbeResult {
   width: number;
@@ -53,7 +54,7 @@ export async function probeFile(
       `ffprobe did not finish reading ${path} within ${timeoutMs} ms`,
     );
   }
-  const why = r.stderr.replace(/^.*?: /, '').trim();
+  const why = ffmpegReason(r.stderr, path);
   if (r.code !== 0) {
     throw new AdelineError(
       'ADELINE_ERR_SOURCE_DECODE',

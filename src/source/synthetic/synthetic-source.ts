@@ -1,14 +1,9 @@
 import type { Frame } from '../../domain/frame.js';
 import { nowMs } from '../../domain/frame.js';
-import { addMetric, setGauge } from '../../telemetry/metrics.js';
-import {
-  SOURCE_STATES,
-  type FrameSource,
-  type SourceState,
-  type SourceStatus,
-} from '../frame-source.js';
-import { FpsMeter } from '../fps-meter.js';
+import { FrameHandoff } from '../frame-handoff.js';
+import type { FrameSource, SourceStatus } from '../frame-source.js';
 import { FramePool, PooledFrame } from '../frame-pool.js';
+import { SourceMonitor } from '../source-monitor.js';
 import { SyntheticScene, type TruthBox } from './scene.js';
 import { validateSceneOptions, type SceneOptions } from './scene-options.js';
 
@@ -22,11 +17,17 @@ export interface SyntheticSourceOptions extends SceneOptions {
   readonly live: boolean;
   /** How many recent frames truthOf() remembers (default 64). */
   readonly truthHistory?: number;
+  /** health.stall_factor (default 5): see SourceMonitor. */
+  readonly stallFactor?: number;
+  /** health.stall_min_ms (default 2000): see SourceMonitor. */
+  readonly stallMinMs?: number;
 }
 
 /**
  * The built-in synthetic scene as a FrameSource (the default source). Frames are rendered into
  * pooled buffers that `frame.release()` gives back; the pool grows only while every buffer is held.
+ * Live, a timer renders like a camera into a FrameHandoff (latest wins); the state, fps and
+ * frames-read telemetry come from a SourceMonitor, as for ffmpeg sources.
  */
 export class SyntheticSource implements FrameSource {
   readonly kind = 'synthetic' as const;
@@ -42,18 +43,11 @@ export class SyntheticSource implements FrameSource {
   private readonly truths = new Map<number, TruthBox[]>();
   private readonly truthHistory: number;
   private seq = 0;
-  private latest: Frame | null = null;
-  private waiters: ((f: Frame | null) => void)[] = [];
+  private readonly monitor: SourceMonitor;
+  private readonly handoff: FrameHandoff;
   private timer: NodeJS.Timeout | null = null;
   private startedAtMs = 0;
   private ticks = 0;
-  private state: SourceState = 'connecting';
-  private sinceMs = Date.now();
-  private lastFrameAtMs: number | null = null;
-  private paused = false;
-  /** adeline_source_fps, adeline_source_state and adeline_frames_read_total, as SourceMonitor does. */
-  private readonly meter = new FpsMeter();
-  private readonly labels: { source_id: number };
 
   constructor(opts: SyntheticSourceOptions) {
     validateSceneOptions('SyntheticSource', opts);
@@ -70,13 +64,24 @@ export class SyntheticSource implements FrameSource {
       );
     }
     this.id = opts.id;
-    this.labels = { source_id: opts.id };
     this.live = opts.live;
     this.fps = opts.fps;
     this.truthHistory = history;
     this.bytes = opts.width * opts.height * 3;
     this.scene = new SyntheticScene(opts);
     this.description = `synthetic:seed=${opts.seed} ${opts.width}x${opts.height}@${opts.fps}fps`;
+    this.monitor = new SourceMonitor({
+      sourceId: this.id,
+      description: this.description,
+      stallFactor: opts.stallFactor ?? 5,
+      stallMinMs: opts.stallMinMs ?? 2000,
+      expectedFps: () => this.fps,
+    });
+    this.handoff = new FrameHandoff(true, {
+      drop: () => this.onDrop?.(),
+      demand: () => {},
+      ready: (waiting) => this.monitor.setReady(waiting),
+    });
   }
 
   nominalFps(): number {
@@ -84,55 +89,44 @@ export class SyntheticSource implements FrameSource {
   }
 
   start(): Promise<void> {
-    if (this.state !== 'connecting') return Promise.resolve();
-    this.setState(this.paused ? 'paused' : 'delivering');
+    if (this.monitor.getPhase() !== 'connecting') return Promise.resolve();
+    this.monitor.start();
+    this.monitor.setPhase('active');
     if (this.live) {
       this.startedAtMs = performance.now();
       this.produceLive();
-    }
+    } else this.monitor.setReady(true);
     return Promise.resolve();
   }
 
   next(): Promise<Frame | null> {
-    if (this.state === 'ended') return Promise.resolve(null);
-    if (!this.live) return Promise.resolve(this.produce());
-    const f = this.latest;
-    if (f !== null) {
-      this.latest = null;
-      if (this.state === 'backpressured') this.setState('delivering');
-      return Promise.resolve(f);
-    }
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (this.live) return this.handoff.next();
+    if (this.monitor.getPhase() === 'ended') return Promise.resolve(null);
+    // A non-live scene always has its next frame ready: the time it waits to be taken reads
+    // backpressured, like a file's read-ahead frame.
+    this.monitor.setReady(false);
+    const frame = this.produce();
+    this.monitor.setReady(true);
+    return Promise.resolve(frame);
   }
 
   stop(): Promise<void> {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    if (this.state !== 'ended') this.setState('ended');
-    this.latest?.release();
-    this.latest = null;
-    setGauge('sourceFps', 0, this.labels);
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w(null);
+    this.handoff.close();
+    this.monitor.setReady(false);
+    if (this.monitor.getPhase() !== 'ended') this.monitor.setPhase('ended');
+    this.monitor.stop();
     return Promise.resolve();
   }
 
   status(): SourceStatus {
-    return {
-      state: this.state,
-      sinceMs: this.sinceMs,
-      framesRead: this.seq,
-      lastFrameAtMs: this.lastFrameAtMs,
-      reconnects: 0,
-    };
+    return this.monitor.status();
   }
 
-  /** The scheduler reports pause so the state reads `paused`, not backpressured. */
+  /** The frame loop reports pause so the state reads `paused`, not backpressured. */
   setPaused(paused: boolean): void {
-    this.paused = paused;
-    if (this.state === 'ended' || this.state === 'connecting') return;
-    this.setState(paused ? 'paused' : 'delivering');
+    this.monitor.setPaused(paused);
   }
 
   /** Ground truth of the frame with this seq (kept for the last `truthHistory` frames). */
@@ -149,33 +143,23 @@ export class SyntheticSource implements FrameSource {
     this.seq++;
     this.truths.set(this.seq, this.scene.truth());
     this.truths.delete(this.seq - this.truthHistory);
-    const at = nowMs();
-    this.lastFrameAtMs = at;
-    this.meter.mark(at);
-    addMetric('framesRead', 1, this.labels);
-    setGauge('sourceFps', this.meter.fps(at), this.labels);
+    this.monitor.frameRead();
     const { width, height } = this.scene;
-    return new PooledFrame(this.pool, this.id, this.seq, width, height, data, at, decodeStartMs);
+    return new PooledFrame(
+      this.pool,
+      this.id,
+      this.seq,
+      width,
+      height,
+      data,
+      nowMs(),
+      decodeStartMs,
+    );
   }
 
-  /** One live tick: render, hand to a waiting next() or keep as the latest (latest wins). */
+  /** One live tick: render and hand over (latest wins). */
   private produceLive(): void {
-    const frame = this.produce();
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      waiter(frame);
-    } else {
-      if (this.latest !== null) {
-        this.latest.release();
-        if (!this.paused) this.setState('backpressured');
-        try {
-          this.onDrop?.();
-        } catch {
-          // a faulty hook must not stop the camera
-        }
-      }
-      this.latest = frame;
-    }
+    this.handoff.push(this.produce());
     this.scheduleLive();
   }
 
@@ -190,14 +174,5 @@ export class SyntheticSource implements FrameSource {
       due = this.startedAtMs + this.ticks * period;
     }
     this.timer = setTimeout(() => this.produceLive(), Math.max(0, due - now));
-  }
-
-  private setState(state: SourceState): void {
-    if (state !== this.state) {
-      for (const s of SOURCE_STATES)
-        setGauge('sourceState', s === state ? 1 : 0, { source_id: this.id, state: s });
-    }
-    this.state = state;
-    this.sinceMs = Date.now();
   }
 }

@@ -1,6 +1,6 @@
 /** source.next() that gives up as soon as `signal` aborts; a frame that arrives later is released. */
 import type { Frame } from '../domain/frame.js';
-import type { FrameSource } from './frame-source.js';
+import type { FrameSource } from '../source/frame-source.js';
 
 export function takeFrame(
   source: FrameSource,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { Scheduler } from '../../src/source/scheduler.js';
-import { FakePipeline, FakeSource, ManualClock, settle } from './scheduler-fakes.js';
+import { FrameLoop } from '../../src/pipeline/frame-loop.js';
+import { FakePipeline, FakeSource, ManualClock, settle } from './frame-loop-fakes.js';
 
 async function runToEnd(clock: ManualClock, done: () => boolean): Promise<void> {
   for (let i = 0; i < 10_000 && !done(); i++) {
@@ -9,7 +9,7 @@ async function runToEnd(clock: ManualClock, done: () => boolean): Promise<void> 
   }
 }
 
-describe('scheduler: pacing, order and fairness', () => {
+describe('frame loop: pacing, order and fairness', () => {
   it('paces a file source at max_fps and delivers every frame in order', async () => {
     const clock = new ManualClock();
     const pipe = new FakePipeline(2, clock);
@@ -17,7 +17,7 @@ describe('scheduler: pacing, order and fairness', () => {
     src.emit(10);
     src.end();
     let ended = 0;
-    const s = new Scheduler({
+    const s = new FrameLoop({
       sources: [{ source: src }],
       maxFps: 5,
       ...pipe,
@@ -35,7 +35,7 @@ describe('scheduler: pacing, order and fairness', () => {
       [0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800],
     );
     assert.equal(ended, 1);
-    assert.equal(pipe.inUse, 0, 'the slot taken for the end-of-file answer was given back');
+    assert.equal(s.inFlight(), 0, 'the slot taken for the end-of-file answer was given back');
     assert.deepEqual(s.dropped(0), {
       max_fps: 0,
       backpressure: 0,
@@ -51,7 +51,7 @@ describe('scheduler: pacing, order and fairness', () => {
     const src = new FakeSource(0, false);
     src.emit(25);
     src.end();
-    const s = new Scheduler({ sources: [{ source: src }], maxFps: 0, ...pipe, clock });
+    const s = new FrameLoop({ sources: [{ source: src }], maxFps: 0, ...pipe, clock });
     s.start();
     await s.done();
     assert.equal(pipe.got.length, 25);
@@ -71,7 +71,7 @@ describe('scheduler: pacing, order and fairness', () => {
       f.emit(4);
       f.end();
     }
-    const s = new Scheduler({
+    const s = new FrameLoop({
       sources: [{ source: fast }, { source: slow, maxFps: 2 }],
       maxFps: 0,
       ...pipe,
@@ -102,7 +102,7 @@ describe('scheduler: pacing, order and fairness', () => {
       f.end();
     }
     let ended = 0;
-    const s = new Scheduler({
+    const s = new FrameLoop({
       sources: [{ source: a }, { source: b }],
       maxFps: 0,
       ...pipe,
@@ -128,7 +128,7 @@ describe('scheduler: pacing, order and fairness', () => {
     const src = new FakeSource(0, false);
     src.emit(6);
     src.end();
-    const s = new Scheduler({ sources: [{ source: src }], maxFps: 0, ...pipe, clock });
+    const s = new FrameLoop({ sources: [{ source: src }], maxFps: 0, ...pipe, clock });
     s.pause();
     assert.equal(src.paused, true, 'a pause-aware source is told');
     s.start();
@@ -148,7 +148,7 @@ describe('scheduler: pacing, order and fairness', () => {
     const live = new FakeSource(0, true);
     const file = new FakeSource(1, false);
     let ended = 0;
-    const s = new Scheduler({
+    const s = new FrameLoop({
       sources: [{ source: live }, { source: file }],
       maxFps: 0,
       ...pipe,
@@ -157,22 +157,22 @@ describe('scheduler: pacing, order and fairness', () => {
     });
     s.start();
     await settle();
-    assert.equal(pipe.inUse, 1, 'one loop holds the only slot, waiting for a frame');
+    assert.equal(s.inFlight(), 1, 'one loop holds the only slot, waiting for a frame');
     await s.stop();
     await s.stop();
     assert.equal(ended, 0);
-    assert.equal(pipe.inUse, 0);
+    assert.equal(s.inFlight(), 0);
     live.emit(1);
     assert.equal(pipe.got.length, 0, 'nothing is taken after stop');
   });
 
-  it('rejects duplicate source ids, a negative max_fps and missing callbacks', () => {
+  it('rejects duplicate source ids, a negative max_fps, a bad frame limit and a handler without process', () => {
     const clock = new ManualClock();
     const pipe = new FakePipeline(1, clock);
     const a = new FakeSource(1, true);
     assert.throws(
       () =>
-        new Scheduler({
+        new FrameLoop({
           sources: [{ source: a }, { source: new FakeSource(1, false) }],
           maxFps: 0,
           ...pipe,
@@ -180,22 +180,30 @@ describe('scheduler: pacing, order and fairness', () => {
       /two sources have the id 1/,
     );
     assert.throws(
-      () => new Scheduler({ sources: [{ source: a }], maxFps: -1, ...pipe }),
+      () => new FrameLoop({ sources: [{ source: a }], maxFps: -1, ...pipe }),
       RangeError,
     );
     assert.throws(
-      () => new Scheduler({ sources: [{ source: a, maxFps: 5000 }], maxFps: 0, ...pipe }),
+      () => new FrameLoop({ sources: [{ source: a, maxFps: 5000 }], maxFps: 0, ...pipe }),
       RangeError,
     );
     assert.throws(
       () =>
-        new Scheduler({
+        new FrameLoop({
           sources: [{ source: a }],
           maxFps: 0,
           ...pipe,
-          process: undefined as never,
+          handler: { process: undefined as never },
         }),
       /process must be a function/,
+    );
+    assert.throws(
+      () => new FrameLoop({ sources: [{ source: a }], maxFps: 0, ...pipe, frameLimit: 0 }),
+      /frameLimit must be an integer >= 1/,
+    );
+    assert.throws(
+      () => new FrameLoop({ sources: [{ source: a }], maxFps: 0, ...pipe, maxInFlight: 0 }),
+      /maxInFlight must be an integer >= 1/,
     );
   });
 });

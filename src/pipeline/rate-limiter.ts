@@ -2,6 +2,7 @@
  * Paces admissions to at most `maxFps` per second (0 = no cap) on a fixed grid, so timer jitter
  * does not accumulate; after a long pause it restarts the grid instead of bursting to catch up.
  */
+import { checkMaxFps, frameIntervalMs } from '../domain/frame-rate.js';
 import type { Clock } from './clock.js';
 
 export class RateLimiter {
@@ -16,11 +17,7 @@ export class RateLimiter {
   }
 
   setMaxFps(maxFps: number): void {
-    if (typeof maxFps !== 'number' || Number.isNaN(maxFps))
-      throw new TypeError(`maxFps must be a number, got ${typeof maxFps}`);
-    if (maxFps < 0 || maxFps > 1000)
-      throw new RangeError(`maxFps must be in 0..1000 (0 = no cap), got ${maxFps}`);
-    this.intervalMs = maxFps > 0 ? 1000 / maxFps : 0;
+    this.intervalMs = frameIntervalMs(checkMaxFps(maxFps)) ?? 0;
   }
 
   /** Milliseconds until the next admission is allowed. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { Scheduler } from '../../src/source/scheduler.js';
+import { FrameLoop } from '../../src/pipeline/frame-loop.js';
 import { installMetrics, type MetricsProbe } from './resilience-helpers.js';
-import { FakePipeline, FakeSource, ManualClock, settle } from './scheduler-fakes.js';
+import { FakePipeline, FakeSource, ManualClock, settle } from './frame-loop-fakes.js';
 
-describe('scheduler: live sources drop stale frames with a reason', () => {
+describe('frame loop: live sources drop stale frames with a reason', () => {
   let probe: MetricsProbe;
   before(() => (probe = installMetrics()));
   after(() => probe.stop());
@@ -12,7 +12,7 @@ describe('scheduler: live sources drop stale frames with a reason', () => {
     const clock = new ManualClock();
     const pipe = new FakePipeline(1, clock, false);
     const src = new FakeSource(4, true);
-    const s = new Scheduler({ sources: [{ source: src }], maxFps: 0, ...pipe, clock });
+    const s = new FrameLoop({ sources: [{ source: src }], maxFps: 0, ...pipe, clock });
     s.start();
     src.emit(1);
     await settle();
@@ -40,7 +40,7 @@ describe('scheduler: live sources drop stale frames with a reason', () => {
     const clock = new ManualClock();
     const pipe = new FakePipeline(2, clock);
     const src = new FakeSource(5, true);
-    const s = new Scheduler({ sources: [{ source: src }], maxFps: 2, ...pipe, clock });
+    const s = new FrameLoop({ sources: [{ source: src }], maxFps: 2, ...pipe, clock });
     s.start();
     for (let i = 0; i < 20; i++) {
       src.emit(1); // a 10 fps camera
@@ -70,7 +70,7 @@ describe('scheduler: live sources drop stale frames with a reason', () => {
     const clock = new ManualClock();
     const pipe = new FakePipeline(1, clock);
     const src = new FakeSource(6, true);
-    const s = new Scheduler({ sources: [{ source: src }], maxFps: 0, ...pipe, clock });
+    const s = new FrameLoop({ sources: [{ source: src }], maxFps: 0, ...pipe, clock });
     s.start();
     src.emit(1);
     await settle();
@@ -101,13 +101,15 @@ describe('scheduler: live sources drop stale frames with a reason', () => {
     src.emit(3);
     src.end();
     let calls = 0;
-    const s = new Scheduler({
+    const s = new FrameLoop({
       sources: [{ source: src }],
       maxFps: 0,
       ...pipe,
-      process: (f) => {
-        if (++calls === 2) throw new Error('boom');
-        pipe.process(f);
+      handler: {
+        process: (f) => {
+          if (++calls === 2) throw new Error('boom');
+          return pipe.process(f);
+        },
       },
       clock,
     });
@@ -118,6 +120,6 @@ describe('scheduler: live sources drop stale frames with a reason', () => {
       [1, 3],
     );
     assert.equal(s.dropped(8).error, 1);
-    assert.equal(pipe.inUse, 0);
+    assert.equal(s.inFlight(), 0);
   });
 });

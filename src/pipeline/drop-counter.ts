@@ -2,33 +2,26 @@
  * Counts dropped frames per source and reason: adeline_frames_dropped_total{source_id,reason}
  * and a `frames_dropped` warning logged once per source and reason (STYLE.md 12).
  */
-import type { DropReason } from './frame-source.js';
 import { addMetric } from '../telemetry/metrics.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
+import { DROP_REASON_MEANINGS, DROP_REASONS, type DropReason } from '../telemetry/schema.js';
+
+export type { DropReason } from '../telemetry/schema.js';
 
 const log = getLogger('scheduler');
 
-export const DROP_REASONS: readonly DropReason[] = [
+/** Drops that follow from the configuration or a request (logged at info, not as a warning). */
+const EXPECTED_DROPS: ReadonlySet<DropReason> = new Set<DropReason>([
   'max_fps',
-  'backpressure',
   'paused',
-  'error',
   'shutdown',
-];
+]);
 
 export type DropCounts = Record<DropReason, number>;
 
 export function emptyDropCounts(): DropCounts {
-  return { max_fps: 0, backpressure: 0, paused: 0, error: 0, shutdown: 0 };
+  return Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as DropCounts;
 }
-
-const EXPLAIN: Record<DropReason, string> = {
-  max_fps: 'the source delivers faster than max_fps; the latest frame wins',
-  backpressure: 'the pipeline is behind; stale frames are replaced by the latest',
-  paused: 'the pipeline is paused; live frames are discarded',
-  error: 'a frame could not be handed to the pipeline',
-  shutdown: 'the service is stopping',
-};
 
 export class DropCounter {
   private readonly counts = new Map<number, DropCounts>();
@@ -53,8 +46,8 @@ export class DropCounter {
       this.logged.add(key);
       logEvent(
         log,
-        'frames_dropped',
-        `source ${sourceId} is dropping frames (${reason}): ${EXPLAIN[reason]}`,
+        EXPECTED_DROPS.has(reason) ? 'frames_skipped' : 'frames_dropped',
+        `source ${sourceId} is dropping frames (${reason}): ${DROP_REASON_MEANINGS[reason]}`,
         {
           source_id: sourceId,
           reason,

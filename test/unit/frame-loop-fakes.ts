@@ -1,6 +1,7 @@
-/** Fakes for the scheduler tests: a manual clock, a scripted source and a slot-counting pipeline. */
+/** Fakes for the frame loop tests: a manual clock, a scripted source and a frame handler. */
 import type { Frame } from '../../src/domain/frame.js';
-import type { Clock } from '../../src/source/clock.js';
+import type { FrameHandler } from '../../src/pipeline/frame-loop.js';
+import type { Clock } from '../../src/pipeline/clock.js';
 import { FrameHandoff } from '../../src/source/frame-handoff.js';
 import { FramePool, PooledFrame } from '../../src/source/frame-pool.js';
 import type { FrameSource, SourceKind, SourceStatus } from '../../src/source/frame-source.js';
@@ -106,47 +107,35 @@ export class FakeSource implements FrameSource {
   }
 }
 
-/** A pipeline with `slots` in-flight slots; frames are held until finish() unless autoFinish. */
-export class FakePipeline {
-  inUse = 0;
+/**
+ * A frame handler behind `maxInFlight` slots; frames are held until finish() unless autoFinish.
+ * Spread it into the FrameLoop options (`...pipe`) to give the loop its slots and handler.
+ */
+export class FakePipeline implements FrameHandler {
   readonly got: { sourceId: number; seq: number; at: number }[] = [];
-  readonly held: Frame[] = [];
-  private waiters: (() => void)[] = [];
+  readonly held: { frame: Frame; done: () => void }[] = [];
+  readonly handler: FrameHandler = this;
 
   constructor(
-    private readonly slots: number,
+    readonly maxInFlight: number,
     private readonly clock: Clock,
     private readonly autoFinish = true,
   ) {}
 
-  admit = (): Promise<void> => {
-    if (this.inUse < this.slots) {
-      this.inUse++;
-      return Promise.resolve();
-    }
-    return new Promise((r) => this.waiters.push(() => (this.inUse++, r())));
-  };
-
-  cancelAdmission = (): void => this.freeSlot();
-
-  process = (frame: Frame): void => {
+  process(frame: Frame): Promise<void> {
     this.got.push({ sourceId: frame.sourceId, seq: frame.seq, at: this.clock.now() });
     if (this.autoFinish) {
       frame.release();
-      queueMicrotask(() => this.freeSlot());
-    } else this.held.push(frame);
-  };
+      return Promise.resolve();
+    }
+    return new Promise((done) => this.held.push({ frame, done }));
+  }
 
   /** Finishes the oldest held frame. */
   finish(): void {
-    const f = this.held.shift();
-    if (!f) return;
-    f.release();
-    this.freeSlot();
-  }
-
-  private freeSlot(): void {
-    this.inUse--;
-    this.waiters.shift()?.();
+    const h = this.held.shift();
+    if (!h) return;
+    h.frame.release();
+    h.done();
   }
 }
