@@ -1,8 +1,10 @@
 /**
  * Captures the detections of the first frames of each real video with each real model
- * (../shared/realworld/) into bench/baselines/realvideo-detections.json. Run once on the code
- * whose output is the reference (it was run on main before the pipeline moved work off the event
- * loop); the realvideo scenario then checks every run against it.
+ * (../shared/realworld/) into bench/baselines/realvideo-detections.json, with
+ * pipeline.worker_stages=false: preprocessing and decoding on the main thread, as before they
+ * moved into the worker. The realvideo scenario then checks every run (worker stages by default)
+ * against it. Re-capture it when preprocessing or decoding change on purpose (the first capture,
+ * from main 6cb8246, was replaced when preprocess() began rounding resampled values as cv2 does).
  *
  *   npm run build && node --import tsx bench/dev/capture-baseline.ts
  */
@@ -26,6 +28,7 @@ try {
         telemetry: 'off',
         otlpEndpoint: infra.deadEndpoint,
         brokerUrl: infra.brokerUrl,
+        set: { 'pipeline.worker_stages': false },
       },
       BASELINE_FRAMES,
     );
@@ -37,6 +40,11 @@ try {
 const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT }).toString().trim();
 await writeFormatted(
   join(REPO_ROOT, BASELINE_PATH),
-  JSON.stringify({ commit, frames: BASELINE_FRAMES, cases }) + '\n',
+  JSON.stringify({
+    commit,
+    settings: { 'pipeline.worker_stages': false },
+    frames: BASELINE_FRAMES,
+    cases,
+  }) + '\n',
 );
 process.stderr.write(`written ${BASELINE_PATH} (code at ${commit})\n`);
