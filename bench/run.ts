@@ -25,6 +25,7 @@ import { liveview } from './scenarios/liveview.js';
 import { mqttPublish } from './scenarios/mqtt.js';
 import { outage } from './scenarios/outage.js';
 import { profile } from './scenarios/profile.js';
+import { realvideo } from './scenarios/realvideo.js';
 import { responsiveness } from './scenarios/responsiveness.js';
 import { scaling } from './scenarios/scaling.js';
 import { soak } from './scenarios/soak.js';
@@ -42,6 +43,7 @@ const RUNNERS: Record<(typeof SCENARIOS)[number], (ctx: BenchContext) => Promise
     liveview,
     burst,
     profile,
+    realvideo,
   };
 
 const opts = parseOptions(process.argv.slice(2));

@@ -57,6 +57,8 @@ export function headline(r: Results): string {
     `- MQTT publish path, data plane ÷ bare mqtt.js (goal ≥ 0.9): ${figures(g, 'mqtt_publish').split(', ')[0]}`,
     `- /health/ready p99 at full speed (goal < 50 ms): ${figures(g, 'ready_probe_p99')}`,
     `- Event-loop max delay at full speed (goal < 20 ms): ${figures(g, 'event_loop_max_service')}`,
+    `- Real video (\`../shared/realworld\`), pipeline ÷ limit 1/(1/decode_fps + 1/ort_fps) (goal ≥ 0.9): ${figures(g, 'realvideo_efficiency')}`,
+    `- Real video, event-loop max delay (goal < 20 ms): ${figures(g, 'realvideo_event_loop_max')}; /health/ready p99 (goal < 50 ms): ${figures(g, 'realvideo_ready_p99')}`,
     `- Soak, 20,000 frames (goal < 5 % growth): RSS ${value(g, 'soak.rss')}, heap ${value(g, 'soak.heap')}`,
     `- Burst of 2,000 control commands (goal: all answered, RSS 60 s later < 10 % above before): ${value(g, 'burst.answered')} answered, RSS ${value(g, 'burst.rss')}`,
     ...(r.warnings.length > 0 ? ['', `_Warnings of this run: ${r.warnings.join('; ')}._`] : []),

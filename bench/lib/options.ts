@@ -13,6 +13,7 @@ export const SCENARIOS = [
   'liveview',
   'burst',
   'profile',
+  'realvideo',
 ] as const;
 
 /** Scenarios that run only when asked for (--profile or --only). */
@@ -20,7 +21,7 @@ export const ON_DEMAND: readonly string[] = ['profile'];
 
 export const USAGE = `Usage: npm run bench [-- options]
 
-Runs the benchmark suite (about 15 minutes on 2 cores), prints a table and writes bench/results.json
+Runs the benchmark suite (about 18 minutes on 2 cores), prints a table and writes bench/results.json
 and bench/results.md. Run it on a quiet machine: it warns when the load average is above 1.5.
 
 Options:

@@ -68,3 +68,30 @@ export function cpuMsPerFrameByThread(
   }
   return out;
 }
+
+/** PIDs of the direct children of a process (ffmpeg under the service), from /proc. */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      if (text) out.push(...text.split(/\s+/).map(Number));
+    }
+  } catch {
+    /* the process ended */
+  }
+  return out;
+}
+
+/** CPU seconds of the children of `pid` that are running now, by PID (0 for one that ended). */
+export function childCpuSeconds(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const c of childPids(pid)) {
+    try {
+      out.set(c, cpuSeconds(c));
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+  return out;
+}

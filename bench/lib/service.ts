@@ -27,6 +27,8 @@ export interface ServiceSpec {
   summaryJson?: string;
   /** Directory for --cpu-prof profiles of every thread; none = no profiling. */
   cpuProfDir?: string;
+  /** A YAML config file (--config), e.g. for pipeline.sources with loop: true. */
+  configFile?: string;
   /** Extra environment variables of the child (MALLOC_ARENA_MAX, NODE_OPTIONS…). */
   env?: Record<string, string>;
 }
@@ -62,6 +64,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 export function serviceArgs(spec: ServiceSpec): string[] {
   const set = { ...baseSettings(spec), ...spec.set };
   const args = ['run', '--no-progress', '--frames', String(spec.frames ?? 10_000_000)];
+  if (spec.configFile) args.push('--config', spec.configFile);
   for (const [k, v] of Object.entries(set)) args.push('--set', `${k}=${String(v)}`);
   for (const s of spec.sources ?? []) args.push('--source', s);
   if (spec.summaryJson) args.push('--summary-json', spec.summaryJson);

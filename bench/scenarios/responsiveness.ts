@@ -19,7 +19,9 @@ import { distribution, max, round, type Distribution } from '../lib/stats.js';
 import { INTRA_OP_THREADS } from './throughput.js';
 
 /** The event_loop check's last result from /health/detailed (cheap: a cached result, no scrape). */
-async function eventLoopCheck(port: number): Promise<{ maxMs: number; checkedAt: number } | null> {
+export async function eventLoopCheck(
+  port: number,
+): Promise<{ maxMs: number; checkedAt: number } | null> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/health/detailed`);
     const body = (await res.json()) as {

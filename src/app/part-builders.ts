@@ -5,8 +5,6 @@ import {
   preprocessOptionsFromConfig,
   resolveIntraOpThreads,
   type InferenceEngine,
-  type PreparedInput,
-  type RawOutput,
 } from '../inference/index.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { FrameTapPort, RoiPort, StabilizerPort } from '../pipeline/ports.js';
@@ -18,8 +16,9 @@ import { DiskSpool } from '../resilience/spool.js';
 import type { CallPolicy } from '../resilience/types.js';
 import type { CreatedSource } from '../source/create-source.js';
 import { initMetricSeries } from '../telemetry/metrics.js';
+import { detectorPort, type AnyPrepared, type AnyRaw } from './detector-port.js';
 
-export type ServicePipeline = Pipeline<PreparedInput, RawOutput>;
+export type ServicePipeline = Pipeline<AnyPrepared, AnyRaw>;
 
 /** InferenceEngine.open options from models.* (preprocess included), pipeline.max_in_flight and resilience.inference. */
 export function engineOptions(c: AdelineConfig): Parameters<typeof InferenceEngine.open>[0] {
@@ -73,14 +72,9 @@ export function buildPipeline(
   run: { frameLimit: number | undefined; requestStop: (reason: string) => void },
 ): ServicePipeline {
   const { engine } = s;
-  return new Pipeline<PreparedInput, RawOutput>({
-    detector: {
-      modelName: engine.info.name,
-      prepare: (d, w, h, r) => engine.prepare(d, w, h, r),
-      infer: (p, signal) => engine.infer(p, signal ? { signal } : {}),
-      decode: (r, p) => engine.decode(r, p),
-      discard: (p) => engine.release(p),
-    },
+  return new Pipeline<AnyPrepared, AnyRaw>({
+    // pipeline.worker_stages: preprocessing and decode+NMS in the inference worker, or here.
+    detector: detectorPort(engine, c.pipeline.worker_stages),
     roi: s.roi,
     stabilizer: s.stabilizer,
     publisher: s.dataPlane,

@@ -16,12 +16,14 @@ import { OutputDecoder } from './output-decoder.js';
 import { OutputRecycler } from './output-recycler.js';
 import { PreparedInput, type RawOutput } from './prepared-input.js';
 import { TensorPool } from './tensor-pool.js';
+import { FrameDetector, type FrameDetections, type PreparedFrame } from './frame-detector.js';
 import type { WorkerHost } from './worker-host.js';
 import type { FaultSpec } from './worker-protocol.js';
 
 export type { EngineOptions } from './engine-options.js';
 export { PreparedInput, type RawOutput } from './prepared-input.js';
 export type { FaultSpec } from './worker-protocol.js';
+export { PreparedFrame, type FrameDetections } from './frame-detector.js';
 
 const faultsAllowed = (): boolean => process.env.ADELINE_TEST_FAULTS === '1';
 
@@ -32,6 +34,7 @@ export class InferenceEngine {
   private readonly recycler: OutputRecycler;
   private readonly fetch: string[];
   private readonly dims: number[];
+  private readonly frames: FrameDetector;
   private probeBuffer: Float32Array | null = null;
   private fault: FaultSpec | null = null;
   private closed = false;
@@ -48,6 +51,13 @@ export class InferenceEngine {
     this.decoder = new OutputDecoder(info, opts);
     this.recycler = new OutputRecycler(info.outputName);
     this.fetch = [info.outputName];
+    this.frames = new FrameDetector(host, opts.poolSize);
+    host.configure({
+      info,
+      confidence: opts.confidence,
+      iouThreshold: opts.iouThreshold,
+      ...(opts.maxDetections !== undefined ? { maxDetections: opts.maxDetections } : {}),
+    });
     if (opts.faultInjection && faultsAllowed()) this.fault = { ...opts.faultInjection };
   }
 
@@ -83,6 +93,38 @@ export class InferenceEngine {
     }
   }
 
+  /**
+   * The pipeline's path: copies a frame into a pooled buffer for detect(). Preprocessing happens
+   * in the worker, with the same preprocess() as prepare().
+   */
+  prepareFrame(data: Uint8Array, width: number, height: number, roi: Roi | null): PreparedFrame {
+    this.assertOpen();
+    return this.frames.prepare(data, width, height, roi);
+  }
+
+  /** Preprocesses, infers and decodes+NMS a prepared frame in the worker. */
+  async detect(
+    input: PreparedFrame,
+    opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<FrameDetections> {
+    this.assertOpen();
+    // A caller's signal is its timeout (the inference policy's): no second timer for the same run.
+    const timeoutMs = opts.timeoutMs ?? (opts.signal ? 0 : (this.opts.inferTimeoutMs ?? 0));
+    if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0))
+      throw new RangeError(`timeoutMs must be a number >= 0, got ${timeoutMs}`);
+    const fault = this.nextFault().fault;
+    return this.frames.detect(input, {
+      timeoutMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(fault ? { fault } : {}),
+    });
+  }
+
+  /** Gives a prepared frame that will not be detected back to the pool. Idempotent. */
+  releaseFrame(input: PreparedFrame): void {
+    this.frames.release(input);
+  }
+
   /** Returns a prepared input that will not be inferred to the pool. Idempotent. */
   release(input: PreparedInput): void {
     if (input.consumed) return;
@@ -103,7 +145,8 @@ export class InferenceEngine {
       );
     this.assertOpen();
     input.consumed = true;
-    const timeoutMs = opts.timeoutMs ?? this.opts.inferTimeoutMs ?? 0;
+    // A caller's signal is its timeout (the inference policy's): no second timer for the same run.
+    const timeoutMs = opts.timeoutMs ?? (opts.signal ? 0 : (this.opts.inferTimeoutMs ?? 0));
     if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0))
       throw new RangeError(`timeoutMs must be a number >= 0, got ${timeoutMs}`);
     const outcome = await this.host.run({

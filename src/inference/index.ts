@@ -5,6 +5,8 @@ export {
   type EngineOptions,
   type RawOutput,
   type FaultSpec,
+  PreparedFrame,
+  type FrameDetections,
 } from './engine.js';
 export type { ModelInfo, OutputInfo } from './model-info.js';
 export { precheckModelFile } from './model-info.js';

@@ -1,14 +1,19 @@
 /**
  * The main-thread side of the inference worker: starts it, queues runs FIFO, times runs out, and
- * restarts the worker after a timeout or a crash.
+ * restarts the worker after a timeout or a crash. Its state is one union (worker-host-state.ts).
  *
  * - Up to WORKER_DEPTH runs are handed to the worker at once: one runs, the next waits in the
  *   worker, which starts it the moment the first is done. Without that, the worker would sit idle
  *   after every run until the main thread got round to its result and sent the next input (a
- *   letterbox, a frame render or a telemetry export in the way): about a tenth of the demo
- *   model's throughput (docs/benchmarks.md).
- * - A run's timeout counts from when it starts in the worker (its dispatch when the worker was
- *   idle, else the result of the run before it).
+ *   frame copy, a telemetry export in the way): about a tenth of the demo model's throughput
+ *   (docs/benchmarks.md).
+ * - Two kinds of run share the queue: `run` (a prepared tensor in, the raw output out) and
+ *   `detect` (a frame in, detections out: the pipeline's path, see worker-detect.ts).
+ * - One timeout per run. A run with a signal (the pipeline's: the inference policy's timeout,
+ *   resilience.inference.timeout_ms) is timed by its caller; when the signal aborts while the run
+ *   is running, the worker is replaced as below. A run without one (direct API use, the health
+ *   probe) gets its own timer here, counted from when it starts in the worker (its dispatch when
+ *   the worker was idle, else the result of the run before it).
  * - A run that times out is rejected with ADELINE_ERR_INFERENCE_TIMEOUT; the worker is terminated
  *   and a new one started. The run waiting behind it in the worker is lost with it (its input was
  *   transferred) and rejected with ADELINE_ERR_INFERENCE; runs still queued here go to the new
@@ -21,14 +26,33 @@
 import { Worker } from 'node:worker_threads';
 import { AdelineError } from '../domain/errors.js';
 import { getLogger, logEvent } from '../telemetry/logger.js';
+import {
+  settle,
+  stopTimer,
+  WorkerLoadError,
+  type DetectRequest,
+  type HostState,
+  type HostStateKind,
+  type Pending,
+  type QueuedRequest,
+  type RunOutcome,
+  type TensorRequest,
+} from './worker-host-state.js';
 import type {
-  FaultKind,
+  DetectConfig,
+  DetectedMessage,
   FromWorker,
   ReadyMessage,
-  RecycledOutput,
   ResultMessage,
   ToWorker,
 } from './worker-protocol.js';
+
+export { WorkerLoadError } from './worker-host-state.js';
+export type {
+  DetectRequest,
+  RunOutcome,
+  TensorRequest as RunRequest,
+} from './worker-host-state.js';
 
 const WORKER_URL = new URL(
   import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js',
@@ -38,63 +62,12 @@ const TERMINATE_WAIT_MS = 2000;
 /** Runs held by the worker at once: the running one and the next (see the top of the file). */
 export const WORKER_DEPTH = 2;
 
-export interface RunRequest {
-  input: ArrayBuffer;
-  dims: number[];
-  fetch: string[] | null;
-  /** Decoded output buffers handed back to the worker with this run. */
-  recycle?: readonly RecycledOutput[];
-  timeoutMs: number;
-  fault?: FaultKind;
-  /** Abandons the run while it is still queued (its input comes back at once). */
-  signal?: AbortSignal;
-}
-
-export type RunOutcome =
-  | { ok: true; result: ResultMessage; queueMs: number }
-  | {
-      ok: false;
-      error: AdelineError;
-      /** The input buffer when the worker gave it back. */ input: ArrayBuffer | null;
-    };
-
-interface Pending {
-  id: number;
-  req: RunRequest;
-  /** When it was queued, epoch milliseconds (the worker times its runs on the same clock). */
-  enqueuedMs: number;
-  /** When it was handed to the worker (performance.now()); 0 while it is queued here. */
-  dispatchedMs: number;
-  timer: NodeJS.Timeout | null;
-  /** Running in the worker (as far as the host knows: it is the first of the runs handed over). */
-  started: boolean;
-  /** Settled already (abandoned while it waited in the worker): its result is ignored. */
-  settled: boolean;
-  resolve: (o: RunOutcome) => void;
-}
-
 const epochMs = (): number => performance.timeOrigin + performance.now();
-
-type HostState = 'idle' | 'starting' | 'ready' | 'failed' | 'closed';
-
-/** The worker could not start: ONNX Runtime refused the model ('load') or the thread died ('crash'). */
-export class WorkerLoadError extends Error {
-  override name = 'WorkerLoadError';
-  constructor(
-    message: string,
-    readonly kind: 'load' | 'crash' = 'crash',
-  ) {
-    super(message);
-  }
-}
 
 export class WorkerHost {
   restarts = 0;
-  private worker: Worker | null = null;
-  private state: HostState = 'idle';
-  private starting: Promise<ReadyMessage> | null = null;
-  private rejectStart: ((e: Error) => void) | null = null;
-  private lastFailure = '';
+  private state: HostState = { kind: 'idle' };
+  private detectConfig: DetectConfig | null = null;
   private queue: Pending[] = [];
   /** Runs handed to the worker, in order; the first is running. */
   private dispatched: Pending[] = [];
@@ -105,50 +78,94 @@ export class WorkerHost {
     private readonly intraOpThreads: number,
   ) {}
 
+  get stateKind(): HostStateKind {
+    return this.state.kind;
+  }
+
   /** Starts a worker and loads the model; rejects with WorkerLoadError if ONNX Runtime cannot. */
   start(): Promise<ReadyMessage> {
-    if (this.state === 'closed')
+    const s = this.state;
+    if (s.kind === 'closed')
       return Promise.reject(new WorkerLoadError('the inference engine is closed'));
-    if (this.starting) return this.starting;
-    this.state = 'starting';
+    if (s.kind === 'starting') return s.ready;
     const w = new Worker(WORKER_URL);
-    this.worker = w;
-    const p = new Promise<ReadyMessage>((resolve, reject) => {
-      this.rejectStart = reject;
-      const onMessage = (msg: FromWorker): void => {
+    let reject: (e: Error) => void = () => {};
+    const ready = new Promise<ReadyMessage>((resolve, rej) => {
+      reject = rej;
+      w.on('message', (msg: FromWorker) => {
         if (msg.type === 'ready') {
-          this.state = 'ready';
+          if (this.workerOf() !== w) return;
+          this.state = { kind: 'ready', worker: w };
           resolve(msg);
           this.pump();
         } else if (msg.type === 'load-failed') {
           this.fail(w, msg.message);
-          reject(new WorkerLoadError(msg.message, 'load'));
-        } else this.onResult(w, msg);
-      };
-      w.on('message', onMessage);
-      w.on('error', (err) => this.onCrash(w, `worker error: ${err.message}`, reject));
-      w.on('exit', (code) => this.onCrash(w, `worker exited with code ${code}`, reject));
-      w.postMessage({
-        type: 'init',
-        modelPath: this.modelPath,
-        intraOpThreads: this.intraOpThreads,
-      } satisfies ToWorker);
+          rej(new WorkerLoadError(msg.message, 'load'));
+        } else this.onAnswer(w, msg);
+      });
+      w.on('error', (err) => this.onCrash(w, `worker error: ${err.message}`, rej));
+      w.on('exit', (code) => this.onCrash(w, `worker exited with code ${code}`, rej));
     });
-    this.starting = p;
-    const clear = (): void => {
-      if (this.starting === p) {
-        this.starting = null;
-        this.rejectStart = null;
-      }
-    };
-    p.then(clear, clear);
-    return p;
+    this.state = { kind: 'starting', worker: w, ready, reject };
+    ready.catch(() => undefined);
+    w.postMessage({
+      type: 'init',
+      modelPath: this.modelPath,
+      intraOpThreads: this.intraOpThreads,
+    } satisfies ToWorker);
+    if (this.detectConfig) w.postMessage({ type: 'configure', detect: this.detectConfig });
+    return ready;
   }
 
-  /** Queues a run; resolves with its outcome (never rejects). */
-  run(req: RunRequest): Promise<RunOutcome> {
+  /** The model settings of `detect` runs; kept for every worker started later. */
+  configure(cfg: DetectConfig): void {
+    this.detectConfig = cfg;
+    this.workerOf()?.postMessage({ type: 'configure', detect: cfg } satisfies ToWorker);
+  }
+
+  /** Queues a tensor run; resolves with its outcome (never rejects). */
+  run(req: TensorRequest): Promise<RunOutcome<ResultMessage>> {
+    return this.enqueue({ kind: 'run', req }) as Promise<RunOutcome<ResultMessage>>;
+  }
+
+  /** Queues a frame for detection in the worker (configure() first); never rejects. */
+  detect(req: DetectRequest): Promise<RunOutcome<DetectedMessage>> {
+    return this.enqueue({ kind: 'detect', req }) as Promise<RunOutcome<DetectedMessage>>;
+  }
+
+  /** Terminates the worker and starts a new one; queued runs wait for it. */
+  async restart(reason = 'requested'): Promise<void> {
+    if (this.state.kind === 'closed') throw new WorkerLoadError('the inference engine is closed');
+    this.replace(reason);
+    if (this.state.kind === 'starting') await this.state.ready;
+  }
+
+  async close(): Promise<void> {
+    const s = this.state;
+    if (s.kind === 'closed') return;
+    this.state = { kind: 'closed' };
+    this.rejectAll(
+      new AdelineError(
+        'ADELINE_ERR_INFERENCE',
+        'the inference engine was closed before the run finished',
+      ),
+    );
+    if (s.kind === 'starting')
+      s.reject(
+        new WorkerLoadError('the inference engine was closed while the worker was starting'),
+      );
+    if (s.kind === 'starting' || s.kind === 'ready') await terminate(s.worker);
+  }
+
+  private workerOf(): Worker | null {
+    const s = this.state;
+    return s.kind === 'starting' || s.kind === 'ready' ? s.worker : null;
+  }
+
+  private enqueue(work: QueuedRequest): Promise<RunOutcome> {
+    const req = work.req;
     return new Promise((resolve) => {
-      if (this.state === 'closed') {
+      if (this.state.kind === 'closed') {
         resolve({
           ok: false,
           error: new AdelineError('ADELINE_ERR_INFERENCE', 'the inference engine is closed'),
@@ -165,111 +182,86 @@ export class WorkerHost {
         resolve({ ok: false, error: abandoned(), input: req.input });
         return;
       }
-      const pending: Pending = {
+      const p: Pending = {
         id: this.nextId++,
-        req,
+        work,
         enqueuedMs: epochMs(),
-        dispatchedMs: 0,
+        phase: 'queued',
         timer: null,
-        started: false,
-        settled: false,
-        resolve: (o) => {
-          if (pending.settled) return;
-          pending.settled = true;
-          resolve(o);
-        },
+        resolve,
       };
-      this.queue.push(pending);
-      req.signal?.addEventListener('abort', () => this.abandon(pending, abandoned), {
-        once: true,
-      });
-      if (this.state === 'failed') this.retryStart();
+      this.queue.push(p);
+      req.signal?.addEventListener('abort', () => this.abandon(p, abandoned()), { once: true });
+      if (this.state.kind === 'failed') this.retryStart();
       else this.pump();
     });
   }
 
-  /** Terminates the worker and starts a new one; queued runs wait for it. */
-  async restart(reason = 'requested'): Promise<void> {
-    if (this.state === 'closed') throw new WorkerLoadError('the inference engine is closed');
-    this.replace(reason);
-    await this.starting;
-  }
-
-  async close(): Promise<void> {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    const err = new AdelineError(
-      'ADELINE_ERR_INFERENCE',
-      'the inference engine was closed before the run finished',
-    );
-    this.rejectAll(err);
-    this.rejectStart?.(
-      new WorkerLoadError('the inference engine was closed while the worker was starting'),
-    );
-    const w = this.worker;
-    this.worker = null;
-    if (w) await terminate(w);
-  }
-
   /**
-   * The caller gave up on a run (policy timeout). Queued here: it leaves the queue with its input.
-   * Waiting in the worker behind another run: settled now without its input (the tensor pool
-   * replaces it), its result ignored. Running: its own result or timeout settles it.
+   * The caller gave up on a run: its signal is the inference policy's timeout, the one timeout of
+   * the pipeline (a run with a signal has no timer here). Queued here: it leaves the queue with
+   * its input. Waiting in the worker behind another run: settled now without its input (the pools
+   * replace it), its result ignored. Running: the worker is stuck on it, so it is terminated and
+   * restarted, exactly as when a run's own timer fires.
    */
-  private abandon(p: Pending, error: () => AdelineError): void {
-    const i = this.queue.indexOf(p);
-    if (i >= 0) {
-      this.queue.splice(i, 1);
-      p.resolve({ ok: false, error: error(), input: p.req.input });
-    } else if (this.dispatched.indexOf(p) > 0) {
-      p.resolve({ ok: false, error: error(), input: null });
+  private abandon(p: Pending, error: AdelineError): void {
+    if (p.phase === 'queued') {
+      this.queue.splice(this.queue.indexOf(p), 1);
+      settle(p, { ok: false, error, input: p.work.req.input });
+    } else if (p.phase === 'waiting') settle(p, { ok: false, error, input: null });
+    else if (p.phase === 'running' && this.dispatched[0] === p) {
+      this.dispatched.shift();
+      stopTimer(p);
+      const running = new AdelineError(
+        'ADELINE_ERR_INFERENCE_TIMEOUT',
+        `the inference run was abandoned by its caller (policy timeout) while running on model ${this.modelPath}; the worker is being restarted (raise resilience.inference.timeout_ms if the model is just slow)`,
+        { cause: error },
+      );
+      settle(p, { ok: false, error: running, input: null });
+      this.replace('run abandoned by its caller (policy timeout) while running');
     }
   }
 
   private pump(): void {
-    while (this.state === 'ready' && this.worker && this.dispatched.length < WORKER_DEPTH) {
+    while (this.state.kind === 'ready' && this.dispatched.length < WORKER_DEPTH) {
+      const w = this.state.worker;
       const p = this.queue.shift();
       if (!p) return;
       this.dispatched.push(p);
-      p.dispatchedMs = performance.now();
+      p.phase = 'waiting';
       if (this.dispatched.length === 1) this.begin(p);
-      // Buffers detached meanwhile (sent with a run that died with its worker) are skipped.
-      const recycle = (p.req.recycle ?? []).filter((r) => r.buffer.byteLength > 0);
-      const msg: ToWorker = {
-        type: 'run',
-        id: p.id,
-        input: p.req.input,
-        dims: p.req.dims,
-        fetch: p.req.fetch,
-        recycle,
-      };
-      if (p.req.fault) msg.fault = p.req.fault;
-      this.worker.postMessage(msg, [p.req.input, ...recycle.map((r) => r.buffer)]);
+      const { msg, transfer } = message(p);
+      w.postMessage(msg, transfer);
     }
   }
 
   /** Marks the run the worker is running now and starts its timeout. */
   private begin(p: Pending): void {
-    p.started = true;
-    if (p.req.timeoutMs > 0) p.timer = setTimeout(() => this.onTimeout(p), p.req.timeoutMs);
+    // A run abandoned while it waited stays settled, but it holds the worker until it ends: it
+    // is timed like any other.
+    if (p.phase === 'waiting') p.phase = 'running';
+    const ms = p.work.req.timeoutMs;
+    if (ms > 0) p.timer = setTimeout(() => this.onTimeout(p), ms);
   }
 
-  private onResult(w: Worker, msg: FromWorker): void {
-    if (w !== this.worker || (msg.type !== 'result' && msg.type !== 'run-failed')) return;
+  private onAnswer(w: Worker, msg: FromWorker): void {
+    if (w !== this.workerOf()) return;
+    if (msg.type !== 'result' && msg.type !== 'detected' && msg.type !== 'run-failed') return;
     const p = this.dispatched[0];
     if (!p || p.id !== msg.id) return;
     this.dispatched.shift();
-    if (p.timer) clearTimeout(p.timer);
+    stopTimer(p);
     const next = this.dispatched[0];
     if (next) this.begin(next);
-    if (msg.type === 'result')
-      p.resolve({ ok: true, result: msg, queueMs: Math.max(0, msg.startMs - p.enqueuedMs) });
-    else {
+    if (msg.type === 'run-failed') {
       const error = new AdelineError(
         'ADELINE_ERR_INFERENCE',
         `inference failed on model ${this.modelPath}: ${msg.message}`,
       );
-      p.resolve({ ok: false, error, input: msg.input });
+      settle(p, { ok: false, error, input: msg.input });
+    } else {
+      const began = msg.type === 'detected' ? msg.preprocessStartMs : msg.startMs;
+      settle(p, { ok: true, result: msg, queueMs: Math.max(0, began - p.enqueuedMs) });
     }
     this.pump();
   }
@@ -277,26 +269,28 @@ export class WorkerHost {
   private onTimeout(p: Pending): void {
     if (this.dispatched[0] !== p) return;
     this.dispatched.shift();
+    const ms = p.work.req.timeoutMs;
     const error = new AdelineError(
       'ADELINE_ERR_INFERENCE_TIMEOUT',
-      `inference took longer than ${p.req.timeoutMs} ms on model ${this.modelPath}; the worker is being restarted (raise resilience.inference.timeout_ms if the model is just slow)`,
+      `inference took longer than ${ms} ms on model ${this.modelPath}; the worker is being restarted (raise resilience.inference.timeout_ms if the model is just slow)`,
     );
-    p.resolve({ ok: false, error, input: null });
-    this.replace(`timeout after ${p.req.timeoutMs} ms`);
+    settle(p, { ok: false, error, input: null });
+    this.replace(`timeout after ${ms} ms`);
   }
 
   private onCrash(w: Worker, why: string, rejectStart: (e: Error) => void): void {
-    if (w !== this.worker || this.state === 'closed') return;
-    if (this.state === 'starting') {
+    if (w !== this.workerOf()) return;
+    if (this.state.kind === 'starting') {
       this.fail(w, why);
       rejectStart(new WorkerLoadError(why));
       return;
     }
-    const err = new AdelineError(
-      'ADELINE_ERR_WORKER_CRASHED',
-      `the inference worker crashed (${why}); it is being restarted`,
+    this.rejectAll(
+      new AdelineError(
+        'ADELINE_ERR_WORKER_CRASHED',
+        `the inference worker crashed (${why}); it is being restarted`,
+      ),
     );
-    this.rejectAll(err);
     this.replace(why);
   }
 
@@ -304,19 +298,18 @@ export class WorkerHost {
     const held = this.dispatched;
     this.dispatched = [];
     for (const p of held) {
-      if (p.timer) clearTimeout(p.timer);
+      stopTimer(p);
       const error = new AdelineError(
         'ADELINE_ERR_INFERENCE',
-        `the inference worker was restarted (${reason}) ${p.started ? 'during this run' : 'before this run started; its input was lost with the worker'}`,
+        `the inference worker was restarted (${reason}) ${p.phase === 'running' ? 'during this run' : 'before this run started; its input was lost with the worker'}`,
       );
-      p.resolve({ ok: false, error, input: null });
+      settle(p, { ok: false, error, input: null });
     }
-    const old = this.worker;
-    this.worker = null;
-    this.rejectStart?.(new WorkerLoadError(`the worker was replaced while starting (${reason})`));
-    this.rejectStart = null;
-    this.starting = null;
-    if (old) void terminate(old);
+    const s = this.state;
+    if (s.kind === 'starting')
+      s.reject(new WorkerLoadError(`the worker was replaced while starting (${reason})`));
+    this.state = { kind: 'idle' };
+    if (s.kind === 'starting' || s.kind === 'ready') void terminate(s.worker);
     this.restarts++;
     logEvent(getLogger('inference'), 'worker_restarted', 'inference worker restarted', {
       reason,
@@ -326,9 +319,7 @@ export class WorkerHost {
   }
 
   private fail(w: Worker, why: string): void {
-    this.state = 'failed';
-    this.lastFailure = why;
-    if (this.worker === w) this.worker = null;
+    if (w === this.workerOf()) this.state = { kind: 'failed', reason: why };
     void terminate(w);
     // Runs queued while starting cannot be served by this worker.
     if (this.restarts > 0) {
@@ -342,11 +333,12 @@ export class WorkerHost {
   }
 
   private retryStart(): void {
+    const last = this.state.kind === 'failed' ? this.state.reason : '';
     this.start().catch((err: Error) => {
       this.rejectAll(
         new AdelineError(
           'ADELINE_ERR_WORKER_CRASHED',
-          `the inference worker could not be restarted: ${err.message || this.lastFailure}`,
+          `the inference worker could not be restarted: ${err.message || last}`,
         ),
       );
     });
@@ -357,11 +349,42 @@ export class WorkerHost {
     this.dispatched = [];
     this.queue = [];
     for (const p of all) {
-      if (p.timer) clearTimeout(p.timer);
+      stopTimer(p);
       // A dispatched input is lost with the worker; a queued one is still ours.
-      p.resolve({ ok: false, error, input: p.dispatchedMs > 0 ? null : p.req.input });
+      settle(p, { ok: false, error, input: p.phase === 'queued' ? p.work.req.input : null });
     }
   }
+}
+
+/** The message of a dispatched run, and the buffers it transfers. */
+function message(p: Pending): { msg: ToWorker; transfer: ArrayBuffer[] } {
+  const w = p.work;
+  if (w.kind === 'detect') {
+    const r = w.req;
+    const msg: ToWorker = {
+      type: 'detect',
+      id: p.id,
+      frame: r.input,
+      width: r.width,
+      height: r.height,
+      roi: r.roi,
+    };
+    if (r.fault) msg.fault = r.fault;
+    return { msg, transfer: [r.input] };
+  }
+  const r = w.req;
+  // Buffers detached meanwhile (sent with a run that died with its worker) are skipped.
+  const recycle = (r.recycle ?? []).filter((x) => x.buffer.byteLength > 0);
+  const msg: ToWorker = {
+    type: 'run',
+    id: p.id,
+    input: r.input,
+    dims: r.dims,
+    fetch: r.fetch,
+    recycle,
+  };
+  if (r.fault) msg.fault = r.fault;
+  return { msg, transfer: [r.input, ...recycle.map((x) => x.buffer)] };
 }
 
 async function terminate(w: Worker): Promise<void> {

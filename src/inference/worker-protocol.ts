@@ -1,7 +1,13 @@
 /**
- * Messages between the InferenceEngine (main thread) and the inference worker. Tensors cross as
- * transferred ArrayBuffers: the input goes to the worker and comes back with the output.
+ * Messages between the InferenceEngine (main thread) and the inference worker. Buffers cross as
+ * transferred ArrayBuffers and come back with the answer:
+ * - `run`: a prepared input tensor in, the raw output out (prepare/infer/decode on the main thread);
+ * - `detect`: an RGB24 frame in, detections out; preprocessing, inference and decode+NMS all run
+ *   in the worker, with the model settings of the last `configure` (the pipeline's path).
  */
+import type { Detection } from '../domain/detection.js';
+import type { Roi } from '../domain/roi.js';
+import type { ModelInfo } from './model-info.js';
 
 /** A simulated failure of the real worker, for resilience tests (ADELINE_TEST_FAULTS=1 only). */
 export type FaultKind = 'crash' | 'hang' | 'error';
@@ -36,7 +42,31 @@ export interface RecycledOutput {
   buffer: ArrayBuffer;
 }
 
-export type ToWorker = InitMessage | RunMessage;
+/** What the worker needs to preprocess and decode on its own (sent after init, again on restart). */
+export interface DetectConfig {
+  info: ModelInfo;
+  confidence: number;
+  iouThreshold: number;
+  maxDetections?: number;
+}
+
+export interface ConfigureMessage {
+  type: 'configure';
+  detect: DetectConfig;
+}
+
+export interface DetectMessage {
+  type: 'detect';
+  id: number;
+  /** RGB24 pixels, width · height · 3 bytes from offset 0 (the buffer may be larger). */
+  frame: ArrayBuffer;
+  width: number;
+  height: number;
+  roi: Roi | null;
+  fault?: FaultKind;
+}
+
+export type ToWorker = InitMessage | RunMessage | ConfigureMessage | DetectMessage;
 
 export interface ValueInfo {
   name: string;
@@ -75,4 +105,18 @@ export interface RunFailedMessage {
   message: string;
 }
 
-export type FromWorker = ReadyMessage | LoadFailedMessage | ResultMessage | RunFailedMessage;
+export interface DetectedMessage {
+  type: 'detected';
+  id: number;
+  /** The frame buffer, back for reuse. */
+  input: ArrayBuffer;
+  detections: Detection[];
+  /** Epoch milliseconds in the worker: preprocess start, session.run start and end, decode end. */
+  preprocessStartMs: number;
+  startMs: number;
+  endMs: number;
+  postprocessEndMs: number;
+}
+
+export type FromWorker =
+  ReadyMessage | LoadFailedMessage | ResultMessage | DetectedMessage | RunFailedMessage;

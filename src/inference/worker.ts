@@ -11,7 +11,16 @@ import { parentPort } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { AdelineError } from '../domain/errors.js';
 import { sessionOptions } from './session-options.js';
-import type { FaultKind, FromWorker, RunMessage, ToWorker, ValueInfo } from './worker-protocol.js';
+import { WorkerDetector } from './worker-detect.js';
+import type {
+  DetectConfig,
+  DetectMessage,
+  FaultKind,
+  FromWorker,
+  RunMessage,
+  ToWorker,
+  ValueInfo,
+} from './worker-protocol.js';
 
 const port = parentPort;
 if (!port)
@@ -24,6 +33,8 @@ if (!port)
 const MAX_SPARE_OUTPUTS = 4;
 
 let session: InferenceSession | null = null;
+let detectConfig: DetectConfig | null = null;
+let detector: WorkerDetector | null = null;
 const float32Outputs = new Set<string>();
 const lastDims = new Map<string, number[]>();
 const spare = new Map<string, ArrayBuffer[]>();
@@ -136,6 +147,33 @@ async function run(msg: RunMessage): Promise<void> {
   }
 }
 
+/** The detector for the configured model, built on first use (after the session exists). */
+function detectorFor(s: InferenceSession): WorkerDetector {
+  if (detector) return detector;
+  if (!detectConfig)
+    throw new AdelineError(
+      'ADELINE_ERR_INFERENCE',
+      'detect before configure: the engine sends configure first',
+    );
+  const name = detectConfig.info.outputName;
+  const meta = s.outputMetadata.find((m) => m.name === name);
+  const fixed = !!meta?.isTensor && meta.shape.every((d) => typeof d === 'number' && d > 0);
+  detector = new WorkerDetector(detectConfig, s.inputNames[0]!, fixed);
+  return detector;
+}
+
+async function detect(msg: DetectMessage): Promise<void> {
+  try {
+    if (!session) throw new AdelineError('ADELINE_ERR_INFERENCE', 'the model is not loaded');
+    if (msg.fault) injectFault(msg.fault);
+    const answer = await detectorFor(session).detect(session, msg, nowMs);
+    send(answer, [msg.frame]);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    send({ type: 'run-failed', id: msg.id, input: msg.frame, message }, [msg.frame]);
+  }
+}
+
 /*
  * Runs are executed one after another, in the order they arrive. The host sends the next run
  * while this one is still running (worker-host.ts WORKER_DEPTH), so it waits here and starts the
@@ -146,5 +184,9 @@ let runs: Promise<void> = Promise.resolve();
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'init') void init(msg.modelPath, msg.intraOpThreads);
+  else if (msg.type === 'configure') {
+    detectConfig = msg.detect;
+    detector = null;
+  } else if (msg.type === 'detect') runs = runs.then(() => detect(msg));
   else runs = runs.then(() => run(msg));
 });

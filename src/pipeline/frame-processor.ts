@@ -93,39 +93,36 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
         tap,
       );
       stage = 'preprocess';
-      prepared = this.run(
-        'preprocess',
-        rootCtx,
-        () => detector.prepare(frame.data, frame.width, frame.height, roi),
-        undefined,
-        tap,
-      );
-      frame.release(); // the pixels are in the tensor now; the source may reuse its buffer
-      stage = 'inference';
+      const inWorker = detector.stagesInWorker === true;
       const queuedAt = nowMs();
-      stageSpan = startSpan(SPANS.inference.name, { parent: rootCtx, startTime: queuedAt });
+      // In the worker's path prepare() is a copy of the pixels; the stage is timed in the worker.
+      prepared = inWorker
+        ? detector.prepare(frame.data, frame.width, frame.height, roi)
+        : this.run(
+            'preprocess',
+            rootCtx,
+            () => detector.prepare(frame.data, frame.width, frame.height, roi),
+            undefined,
+            tap,
+          );
+      frame.release(); // the pixels are in the tensor (or the worker's buffer) now
+      stage = 'inference';
       const p = prepared;
-      const infer = (signal?: AbortSignal) =>
-        context.with(contextWith(stageSpan as Span, rootCtx), () => detector.infer(p, signal));
-      const raw = this.deps.inferencePolicy
-        ? await this.deps.inferencePolicy.execute(infer)
-        : await infer();
-      inferred = true;
-      if (stageSpan.isRecording()) stageSpan.setAttribute(ATTRS.inferenceQueueMs.name, raw.queueMs);
-      stageSpan.end(raw.workerEndMs);
+      const raw = inWorker
+        ? await this.inferInWorker(p, rootCtx, queuedAt, (s) => (stageSpan = s), tap)
+        : await this.inferHere(p, rootCtx, (s) => (stageSpan = s));
       stageSpan = undefined;
+      inferred = true;
       recordMetric('inferenceDuration', raw.inferenceMs / 1000);
       recordMetric('stageDuration', raw.inferenceMs / 1000, { stage: 'inference' });
       stats.stage('inference', raw.inferenceMs);
       tap?.stage('inference', raw.inferenceMs);
       stage = 'postprocess';
-      const detections = this.run(
-        'postprocess',
-        rootCtx,
-        () => detector.decode(raw, p),
-        undefined,
-        tap,
-      );
+      const detections = inWorker
+        ? detector.decode(raw, p)
+        : this.run('postprocess', rootCtx, () => detector.decode(raw, p), undefined, tap);
+      if (inWorker && raw.postprocessEndMs !== undefined)
+        this.timed('postprocess', rootCtx, raw.workerEndMs, raw.postprocessEndMs, undefined, tap);
       stats.decoded(detections);
       stage = 'stabilize';
       const published = this.run(
@@ -207,6 +204,51 @@ export class FrameProcessor<P extends PreparedLike, R extends RawOutputLike> {
     } finally {
       frame.release();
     }
+  }
+
+  /** Inference of a tensor prepared on this thread: the span covers queueing and the run. */
+  private async inferHere(p: P, rootCtx: Context, track: (s: Span) => void): Promise<R> {
+    const span = startSpan(SPANS.inference.name, { parent: rootCtx, startTime: nowMs() });
+    track(span);
+    const infer = (signal?: AbortSignal) =>
+      context.with(contextWith(span, rootCtx), () => this.deps.detector.infer(p, signal));
+    const raw = this.deps.inferencePolicy
+      ? await this.deps.inferencePolicy.execute(infer)
+      : await infer();
+    if (span.isRecording()) span.setAttribute(ATTRS.inferenceQueueMs.name, raw.queueMs);
+    span.end(raw.workerEndMs);
+    return raw;
+  }
+
+  /**
+   * Preprocess, inference and decode in the worker: their spans are recorded from the worker's
+   * times once the answer is back. A failure gets an inference span from queueing to now.
+   */
+  private async inferInWorker(
+    p: P,
+    rootCtx: Context,
+    queuedAt: number,
+    track: (s: Span) => void,
+    tap?: FrameTapRecorder,
+  ): Promise<R> {
+    // Logs written meanwhile (a worker restart) belong to this frame's trace.
+    const infer = (signal?: AbortSignal) =>
+      context.with(rootCtx, () => this.deps.detector.infer(p, signal));
+    let raw: R;
+    try {
+      raw = this.deps.inferencePolicy
+        ? await this.deps.inferencePolicy.execute(infer)
+        : await infer();
+    } catch (err) {
+      track(startSpan(SPANS.inference.name, { parent: rootCtx, startTime: queuedAt }));
+      throw err;
+    }
+    if (raw.preprocessStartMs !== undefined)
+      this.timed('preprocess', rootCtx, raw.preprocessStartMs, raw.workerStartMs, undefined, tap);
+    const span = startSpan(SPANS.inference.name, { parent: rootCtx, startTime: raw.workerStartMs });
+    if (span.isRecording()) span.setAttribute(ATTRS.inferenceQueueMs.name, raw.queueMs);
+    span.end(raw.workerEndMs);
+    return raw;
   }
 
   private result(frame: Frame, roi: Roi | null, detections: Detection[]): FrameResult {

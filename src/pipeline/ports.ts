@@ -15,9 +15,13 @@ export interface PreparedLike {
 
 export interface RawOutputLike {
   readonly inferenceMs: number;
+  /** session.run start and end in the worker, epoch milliseconds. */
   readonly workerStartMs: number;
   readonly workerEndMs: number;
   readonly queueMs: number;
+  /** Set when preprocessing and decoding ran in the worker: their start and end, epoch ms. */
+  readonly preprocessStartMs?: number;
+  readonly postprocessEndMs?: number;
 }
 
 export interface DetectorPort<
@@ -25,6 +29,11 @@ export interface DetectorPort<
   R extends RawOutputLike = RawOutputLike,
 > {
   readonly modelName: string;
+  /**
+   * True when prepare() only hands the frame over (a copy) and infer() preprocesses, infers and
+   * decodes in the worker, reporting each stage's times; decode() then returns what it found.
+   */
+  readonly stagesInWorker?: boolean;
   prepare(data: Uint8Array, width: number, height: number, roi: Roi | null): P;
   /** `signal` (from the inference policy's timeout) abandons a run that is still queued. */
   infer(input: P, signal?: AbortSignal): Promise<R>;

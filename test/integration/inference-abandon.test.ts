@@ -73,4 +73,22 @@ describe('abandoning queued inference runs', function () {
     const input = engine.prepare(frame, 64, 64, null);
     assert.deepEqual(engine.decode(await engine.infer(input), input), []);
   });
+
+  it("restarts the worker when the caller gives up on a running run: one timeout, the caller's", async () => {
+    engine.setFault({ kind: 'hang', count: 1 });
+    const ac = new AbortController();
+    const restarts = engine.workerRestarts;
+    // No timeoutMs: with a signal, the engine's default timeout does not start a second timer.
+    const hung = engine.infer(engine.prepare(frame, 64, 64, null), { signal: ac.signal });
+    const t0 = Date.now();
+    ac.abort();
+    await assert.rejects(
+      hung,
+      (e) => isAdelineError(e, 'ADELINE_ERR_INFERENCE_TIMEOUT') && /while running/.test(e.message),
+    );
+    assert.ok(Date.now() - t0 < 1000, 'settled when the caller gave up');
+    assert.equal(engine.workerRestarts, restarts + 1);
+    const input = engine.prepare(frame, 64, 64, null);
+    assert.deepEqual(engine.decode(await engine.infer(input), input), []);
+  });
 });

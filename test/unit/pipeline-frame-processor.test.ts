@@ -34,6 +34,8 @@ interface Raw {
   workerStartMs: number;
   workerEndMs: number;
   queueMs: number;
+  preprocessStartMs?: number;
+  postprocessEndMs?: number;
 }
 
 function frame(seq: number, released: { n: number }): Frame {
@@ -72,6 +74,36 @@ function detector(fail?: Error): DetectorPort<Prepared, Raw> & { discarded: numb
     discard() {
       this.discarded++;
     },
+  };
+}
+
+/** A detector whose preprocessing and decoding run in the worker (times reported by infer). */
+function workerDetector(fail?: Error): DetectorPort<Prepared, Raw> & { decoded: number } {
+  let id = 0;
+  let preparedAt = 0;
+  return {
+    decoded: 0,
+    modelName: 'fake.onnx',
+    stagesInWorker: true,
+    prepare: () => ((preparedAt = nowMs()), { transform: null, id: ++id }),
+    infer: async () => {
+      if (fail) throw fail;
+      // The worker starts right after the hand-over; its stages are over when the answer arrives.
+      const s = preparedAt;
+      return {
+        preprocessStartMs: s + 0.001,
+        workerStartMs: s + 0.002,
+        workerEndMs: s + 0.004,
+        postprocessEndMs: s + 0.005,
+        inferenceMs: 0.002,
+        queueMs: 0.2,
+      };
+    },
+    decode() {
+      this.decoded++;
+      return [person];
+    },
+    discard: () => {},
   };
 }
 
@@ -188,6 +220,60 @@ describe('frame processor', () => {
     assert.equal(await p.process(frame(2, { n: 0 })), 'failed');
     const pub = exporter.getFinishedSpans().find((s) => s.name === SPANS.publish.name);
     assert.equal(pub?.status.code, 2);
+    assert.equal(stats.failed, 1);
+  });
+
+  it('records the stages a worker ran from its own times, in order, once each', async () => {
+    const stats = new RunStats(100);
+    const results: FrameResult[] = [];
+    const d = workerDetector();
+    const p = new FrameProcessor({
+      detector: d,
+      roi,
+      stabilizer,
+      publisher: publisher(results),
+      stats,
+      isPaused: () => false,
+    });
+    assert.equal(await p.process(frame(4, { n: 0 })), 'published');
+    const spans = exporter.getFinishedSpans();
+    const root = spans.find((s) => s.name === SPANS.frame.name)!;
+    const children = spans.filter((s) => s.parentSpanContext?.spanId === root.spanContext().spanId);
+    const ms = (t: [number, number]) => t[0] * 1000 + t[1] / 1e6;
+    const byStart = [...children].sort((a, b) => ms(a.startTime) - ms(b.startTime));
+    assert.deepEqual(
+      byStart.map((s) => s.name),
+      STAGES.map((st) => SPANS[st].name),
+    );
+    const dur = (name: string) => {
+      const s = children.find((c) => c.name === name)!;
+      return Math.round((ms(s.endTime) - ms(s.startTime)) * 1000); // µs
+    };
+    assert.deepEqual(
+      [dur(SPANS.preprocess.name), dur(SPANS.inference.name), dur(SPANS.postprocess.name)],
+      [1, 2, 1],
+    );
+    const inf = children.find((c) => c.name === SPANS.inference.name)!;
+    assert.equal(inf.attributes[ATTRS.inferenceQueueMs.name], 0.2);
+    assert.equal(d.decoded, 1);
+    assert.equal(results[0]?.detections.length, 1);
+  });
+
+  it('records a failing worker run as an ERROR inference span and reports the frame failed', async () => {
+    const stats = new RunStats(100);
+    const p = new FrameProcessor({
+      detector: workerDetector(new AdelineError('ADELINE_ERR_INFERENCE_TIMEOUT', 'too slow')),
+      roi,
+      stabilizer,
+      publisher: publisher([]),
+      stats,
+      isPaused: () => false,
+    });
+    assert.equal(await p.process(frame(5, { n: 0 })), 'failed');
+    const spans = exporter.getFinishedSpans();
+    const inf = spans.find((s) => s.name === SPANS.inference.name);
+    assert.equal(inf?.status.code, 2);
+    assert.equal(spans.filter((s) => s.name === SPANS.preprocess.name).length, 0);
     assert.equal(stats.failed, 1);
   });
 });

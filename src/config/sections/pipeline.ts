@@ -39,6 +39,12 @@ export const PipelineSchema = z.object({
     16,
     'Frames admitted to the pipeline at once, across all sources. 2 overlaps preparing frame N+1 with inferring frame N.',
   ),
+  worker_stages: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Where preprocessing and decode+NMS run. true (default): in the inference worker, next to inference; the event loop only copies each frame into a pooled buffer. false: on the main thread (the letterboxed tensor goes to the worker), which leaves the worker only inference: faster for a very fast model when the main thread has a core to spare (docs/benchmarks.md).',
+    ),
 });
 
 export const SyntheticSchema = z.object({

@@ -1,0 +1,50 @@
+/**
+ * Captures the detections of the first frames of each real video with each real model
+ * (../shared/realworld/) into bench/baselines/realvideo-detections.json, with
+ * pipeline.worker_stages=false: preprocessing and decoding on the main thread, as before they
+ * moved into the worker. The realvideo scenario then checks every run (worker stages by default)
+ * against it. Re-capture it when preprocessing or decoding change on purpose (the first capture,
+ * from main 6cb8246, was replaced when preprocess() began rounding resampled values as cv2 does).
+ *
+ *   npm run build && node --import tsx bench/dev/capture-baseline.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../test/helpers/processes.js';
+import { captureDetections, type FrameDetections } from '../lib/detections.js';
+import { startInfra } from '../lib/infra.js';
+import { BASELINE_FRAMES, BASELINE_PATH, REAL_CASES } from '../lib/realworld.js';
+import { writeFormatted } from '../lib/write.js';
+
+const infra = await startInfra();
+const cases: Record<string, FrameDetections> = {};
+try {
+  for (const c of REAL_CASES) {
+    process.stderr.write(`capturing ${c.key} (${BASELINE_FRAMES} frames)\n`);
+    cases[c.key] = await captureDetections(
+      {
+        model: c.model,
+        sources: [c.video],
+        telemetry: 'off',
+        otlpEndpoint: infra.deadEndpoint,
+        brokerUrl: infra.brokerUrl,
+        set: { 'pipeline.worker_stages': false },
+      },
+      BASELINE_FRAMES,
+    );
+    process.stderr.write(`  ${Object.keys(cases[c.key]!).length} frames\n`);
+  }
+} finally {
+  await infra.stop();
+}
+const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT }).toString().trim();
+await writeFormatted(
+  join(REPO_ROOT, BASELINE_PATH),
+  JSON.stringify({
+    commit,
+    settings: { 'pipeline.worker_stages': false },
+    frames: BASELINE_FRAMES,
+    cases,
+  }) + '\n',
+);
+process.stderr.write(`written ${BASELINE_PATH} (code at ${commit})\n`);
