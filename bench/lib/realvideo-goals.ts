@@ -47,7 +47,7 @@ export function goalsOf(r: CaseResult): Goal[] {
   const allCoresLimit = limit(r.decode.fps, r.bareAllCores.fps);
   const p = r.readyProbeMs;
   const d = r.detections;
-  const section = '10. Real video';
+  const section = '11. Real video';
   const model = r.key;
   return [
     {
