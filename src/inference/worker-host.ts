@@ -38,6 +38,7 @@ import {
   type RunOutcome,
   type TensorRequest,
 } from './worker-host-state.js';
+import { message } from './worker-message.js';
 import type {
   DetectConfig,
   DetectedMessage,
@@ -354,37 +355,6 @@ export class WorkerHost {
       settle(p, { ok: false, error, input: p.phase === 'queued' ? p.work.req.input : null });
     }
   }
-}
-
-/** The message of a dispatched run, and the buffers it transfers. */
-function message(p: Pending): { msg: ToWorker; transfer: ArrayBuffer[] } {
-  const w = p.work;
-  if (w.kind === 'detect') {
-    const r = w.req;
-    const msg: ToWorker = {
-      type: 'detect',
-      id: p.id,
-      frame: r.input,
-      width: r.width,
-      height: r.height,
-      roi: r.roi,
-    };
-    if (r.fault) msg.fault = r.fault;
-    return { msg, transfer: [r.input] };
-  }
-  const r = w.req;
-  // Buffers detached meanwhile (sent with a run that died with its worker) are skipped.
-  const recycle = (r.recycle ?? []).filter((x) => x.buffer.byteLength > 0);
-  const msg: ToWorker = {
-    type: 'run',
-    id: p.id,
-    input: r.input,
-    dims: r.dims,
-    fetch: r.fetch,
-    recycle,
-  };
-  if (r.fault) msg.fault = r.fault;
-  return { msg, transfer: [r.input, ...recycle.map((x) => x.buffer)] };
 }
 
 async function terminate(w: Worker): Promise<void> {
