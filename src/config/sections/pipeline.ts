@@ -41,9 +41,9 @@ export const PipelineSchema = z.object({
   ),
   worker_stages: z
     .boolean()
-    .default(true)
+    .default(false)
     .describe(
-      'Where preprocessing and decode+NMS run. true (default): in the inference worker, next to inference; the event loop only copies each frame into a pooled buffer. false: on the main thread (the letterboxed tensor goes to the worker), which leaves the worker only inference: faster for a very fast model when the main thread has a core to spare (docs/benchmarks.md).',
+      'Where preprocessing and decode+NMS run. false (default): on the main thread (the letterboxed tensor goes to the worker), which leaves the worker only inference: faster on 2 cores for the demo model (~440 vs ~355 frames/s) and for the real videos measured (docs/benchmarks.md). true: in the inference worker, next to inference; the event loop only copies each frame into a pooled buffer, which saves it 0.4-3 ms of CPU per frame when the main thread is the busier one (several sources, large frames).',
     ),
 });
 
