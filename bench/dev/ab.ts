@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configureLogger } from '../../src/telemetry/logger.js';
-import type { BenchContext } from '../lib/context.js';
+import { devContext } from '../lib/dev-context.js';
 import { summariseDir } from '../lib/cpu-profile.js';
 import { measureRun } from '../lib/measure.js';
 import { startInfra } from '../lib/infra.js';
@@ -30,17 +30,7 @@ const demo = await demoModel();
 if (!demo) throw new Error('no demo model');
 const infra = await startInfra();
 const { sink, brokerUrl } = infra;
-const ctx = {
-  opts: { quick: false, only: [], writeDocs: false, profile: false },
-  brokerUrl,
-  sink,
-  deadEndpoint: infra.deadEndpoint,
-  counter: infra.counter,
-  models: [demo],
-  soakModel: demo,
-  profileDir: '',
-  log: (m: string) => process.stderr.write(m + '\n'),
-} satisfies BenchContext;
+const ctx = devContext(infra, demo);
 const by: Record<string, number[]> = {};
 try {
   for (let r = 0; r < rounds; r++) {

@@ -63,10 +63,14 @@ function loopConfig(video: string): string {
   return path;
 }
 
-async function serviceRun(
+/** One measured service run of a case (exported for bench/dev/realvideo-ab.ts). */
+export async function serviceRun(
   ctx: BenchContext,
   c: RealCase,
   workerStages: boolean,
+  extra: Record<string, string | number | boolean> = {},
+  cpuProfDir?: string,
+  env?: Record<string, string>,
 ): Promise<ServiceFigures> {
   let probes: ProbeSamples = { ms: [], statuses: {}, errors: 0 };
   const eld: number[] = [];
@@ -85,7 +89,10 @@ async function serviceRun(
       set: {
         'models.intra_op_threads': INTRA_OP_THREADS,
         'pipeline.worker_stages': workerStages,
+        ...extra,
       },
+      ...(cpuProfDir ? { cpuProfDir } : {}),
+      ...(env ? { env } : {}),
     },
     {
       warmupS: pick(ctx, 2, 1),

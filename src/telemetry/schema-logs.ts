@@ -35,6 +35,11 @@ export const LOG_EVENTS = {
     description: 'A stream was lost; reconnecting with backoff.',
   },
   source_ended: { level: 'info', description: 'A file source reached its end.' },
+  ffmpeg_socket_fallback: {
+    level: 'warn',
+    description:
+      'A Unix socket pair for ffmpeg output could not be made; frames are read from a pipe (more garbage collection on the main thread). Logged once.',
+  },
   source_failed: {
     level: 'error',
     description: 'A source cannot be opened and will not be retried (file not found).',

@@ -291,14 +291,16 @@ export const METRICS = {
     name: 'adeline_event_loop_delay_p99_seconds',
     type: 'gauge',
     unit: 's',
-    description: 'Event-loop delay p99 over the last interval.',
+    description:
+      'Event-loop delay p99 over the last interval: how late a 10 ms timer ran (0 on an idle loop).',
     labels: [],
   }),
   eventLoopDelayMax: m({
     name: 'adeline_event_loop_delay_max_seconds',
     type: 'gauge',
     unit: 's',
-    description: 'Event-loop delay maximum over the last interval.',
+    description:
+      'Event-loop delay maximum over the last interval: how late a 10 ms timer ran (0 on an idle loop).',
     labels: [],
   }),
   telemetryExportFailures: m({

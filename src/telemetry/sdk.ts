@@ -108,6 +108,14 @@ function spanProcessorFor(
   });
 }
 
+/**
+ * Host metric groups. Not `system.network`: host-metrics reads it through systeminformation,
+ * which runs shell commands with execSync on the event loop at every collection (15–30 ms each,
+ * seen as event-loop spikes in the real-video benchmark). Network counters of the host belong to
+ * the node's own exporter (the collector's hostmetrics receiver or node_exporter).
+ */
+export const HOST_METRIC_GROUPS = ['system.cpu', 'system.memory', 'process.cpu', 'process.memory'];
+
 export function startTelemetry(
   config: AdelineConfig,
   env: NodeJS.ProcessEnv = process.env,
@@ -176,7 +184,9 @@ export function startTelemetry(
   // Stage spans of a frame skip the SDK's span machinery and go straight to this processor, the
   // provider's only one (light-span.ts explains why).
   if (spanProcessor) setLightSpanSink({ onEnd: (span) => spanProcessor.onEnd(span) });
-  const host = cfg.metrics.host ? new HostMetrics({ name: 'adeline-host' }) : undefined;
+  const host = cfg.metrics.host
+    ? new HostMetrics({ name: 'adeline-host', metricGroups: HOST_METRIC_GROUPS })
+    : undefined;
   host?.start();
   let shut = false;
   const runtime: TelemetryRuntime = {

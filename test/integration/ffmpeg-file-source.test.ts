@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Frame } from '../../src/domain/frame.js';
+import { READ_BUFFER_BYTES } from '../../src/source/ffmpeg/socket-pair.js';
 import { FfmpegSource } from '../../src/source/ffmpeg/ffmpeg-source.js';
 import { FrameLoop } from '../../src/pipeline/frame-loop.js';
 import { stopAll } from '../helpers/processes.js';
@@ -56,9 +57,12 @@ describe('ffmpeg file source (real ffmpeg)', function () {
     }
     assert.equal(n, 20, 'exactly 2 s × 10 fps');
     assert.equal(golden.length, 20 * frameBytes);
+    // One socket read (READ_BUFFER_BYTES) may hold several of these small frames, all handed on
+    // at once; beyond that burst, buffers come back from the pool.
+    const burst = Math.ceil(READ_BUFFER_BYTES / frameBytes);
     assert.ok(
-      buffers.size <= 3,
-      `pixel buffers are reused (${buffers.size} distinct for 20 frames)`,
+      buffers.size <= 2 + burst && buffers.size < 20,
+      `pixel buffers are reused (${buffers.size} distinct for 20 frames, read bursts of up to ${burst})`,
     );
     assert.equal(await src.next(), null, 'next() stays null after the end');
     const st = src.status();

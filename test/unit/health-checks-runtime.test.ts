@@ -95,6 +95,33 @@ describe('EventLoopDelayCheck', () => {
     }
   });
 
+  it('subtracts the timer period: the histogram records intervals, the check reports lateness', async () => {
+    const h = Object.assign(new FakeHistogram(), { p99Ms: 9.5, maxMs: 25 });
+    const c = new EventLoopDelayCheck({
+      degradedMs: 100,
+      unhealthyMs: 2000,
+      intervalMs: 1000,
+      resolutionMs: 10,
+      histogram: h,
+    });
+    const r = await c.run();
+    assert.deepEqual(r.details, { p99_ms: 0, max_ms: 15, degraded_ms: 100, unhealthy_ms: 2000 });
+    assert.equal((await m.gauge('adeline_event_loop_delay_max_seconds', 'x')).get(''), 0.015);
+  });
+
+  it('reads well under its 10 ms resolution on a loop that is not blocked', async () => {
+    // The raw histogram reads about 10 ms here (the timer period); the delay is about 0.
+    const c = new EventLoopDelayCheck({ degradedMs: 20, unhealthyMs: 60, intervalMs: 1000 });
+    try {
+      await c.run(); // starts a fresh window
+      await new Promise((r) => setTimeout(r, 250));
+      const r = await c.run();
+      assert.ok((r.details?.p99_ms as number) < 9, r.message);
+    } finally {
+      c.close();
+    }
+  });
+
   it('rejects thresholds that are not positive or out of order', () => {
     assert.throws(
       () =>

@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { buildLiveView } from '../../src/app/live-wiring.js';
 import { localUrl } from '../../src/live/live-enabled.js';
 import { loadConfig } from '../../src/config/index.js';
 import { HealthRegistry } from '../../src/health/registry.js';
 import { configureLogger } from '../../src/telemetry/logger.js';
-
-function capture(): Array<Record<string, unknown>> {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      cb();
-    },
-  });
-  configureLogger({ level: 'info', pretty: 'never', destination: sink });
-  return lines;
-}
+import { captureLogs } from '../helpers/log-capture.js';
 
 const parts = { registry: new HealthRegistry(), sources: () => [], pipelineState: () => 'running' };
 const config = (overrides: Record<string, unknown>) => loadConfig({ env: {}, overrides }).config;
@@ -31,7 +19,7 @@ describe('live view wiring', () => {
   });
 
   it('warns when the live view is enabled on a non-loopback address without auth', () => {
-    const lines = capture();
+    const lines = captureLogs();
     const live = buildLiveView(
       config({ 'health.host': '0.0.0.0', 'live_view.enabled': true }),
       parts,
@@ -43,7 +31,7 @@ describe('live view wiring', () => {
   });
 
   it('does not warn with auth on', () => {
-    const lines = capture();
+    const lines = captureLogs();
     const c = config({
       'health.host': '0.0.0.0',
       'live_view.enabled': true,

@@ -109,7 +109,9 @@ export const TelemetrySchema = z.object({
       host: z
         .boolean()
         .default(true)
-        .describe('Host metrics (CPU, memory, network) from @opentelemetry/host-metrics.'),
+        .describe(
+          'Host and process CPU and memory metrics from @opentelemetry/host-metrics (not network: it runs shell commands on the event loop).',
+        ),
       runtime: z
         .boolean()
         .default(true)

@@ -1,6 +1,11 @@
 /**
  * Event-loop delay (liveness): p99 over the last interval above `degradedMs` is degraded, the
  * maximum above `unhealthyMs` is unhealthy. Sets adeline_event_loop_delay_p99_seconds/_max_seconds.
+ *
+ * The delay is how late a timer fires. perf_hooks' monitorEventLoopDelay records the time between
+ * two runs of its `resolution` timer, so an idle loop reads about 10 ms at the default 10 ms
+ * resolution (nodejs/node#32018 says so: it "measures the time between uv_timer_t calls"). The
+ * check subtracts the resolution, so an idle loop reads about 0 and a 30 ms block reads about 30.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { HealthStatus } from '../../domain/health.js';
@@ -26,9 +31,12 @@ export interface EventLoopCheckOptions {
   /** health.check_interval_ms (default 1000): the window each run reports on. */
   intervalMs: number;
   name?: string;
-  /** Sampling resolution of the default histogram, milliseconds. Default 10. */
+  /**
+   * Sampling resolution of the default histogram, milliseconds. Default 10. Subtracted from what
+   * the histogram records (the interval between its timer's runs) to give the delay.
+   */
   resolutionMs?: number;
-  /** For tests: a histogram to read instead of monitorEventLoopDelay(). */
+  /** For tests: a histogram to read instead of monitorEventLoopDelay(); `resolutionMs` defaults to 0 then. */
   histogram?: DelayHistogram;
 }
 
@@ -38,6 +46,8 @@ export class EventLoopDelayCheck extends CheckBase {
   private readonly degradedMs: number;
   private readonly unhealthyMs: number;
   private readonly histogram: DelayHistogram;
+  /** The histogram's timer period, ms: what it records on a loop that is never late. */
+  private readonly tickMs: number;
 
   constructor(opts: EventLoopCheckOptions) {
     super(opts, { name: 'event_loop', liveness: true });
@@ -50,10 +60,10 @@ export class EventLoopDelayCheck extends CheckBase {
     }
     if (opts.histogram) {
       this.histogram = opts.histogram;
+      this.tickMs = opts.resolutionMs ?? 0;
     } else {
-      const h = monitorEventLoopDelay({
-        resolution: requirePositive('resolutionMs', opts.resolutionMs ?? 10),
-      });
+      this.tickMs = requirePositive('resolutionMs', opts.resolutionMs ?? 10);
+      const h = monitorEventLoopDelay({ resolution: this.tickMs });
       h.enable();
       this.histogram = h;
     }
@@ -62,8 +72,9 @@ export class EventLoopDelayCheck extends CheckBase {
   run(): Promise<CheckOutcome> {
     const h = this.histogram;
     const empty = h.count === 0 || !Number.isFinite(h.max) || h.max <= 0;
-    const p99Ms = empty ? 0 : h.percentile(99) / NS_PER_MS;
-    const maxMs = empty ? 0 : h.max / NS_PER_MS;
+    const late = (ns: number) => Math.max(0, ns / NS_PER_MS - this.tickMs);
+    const p99Ms = empty ? 0 : late(h.percentile(99));
+    const maxMs = empty ? 0 : late(h.max);
     h.reset();
     setGauge('eventLoopDelayP99', p99Ms / 1000);
     setGauge('eventLoopDelayMax', maxMs / 1000);

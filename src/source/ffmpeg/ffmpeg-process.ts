@@ -1,8 +1,9 @@
 /**
- * One ffmpeg/ffprobe child process: stdout as a stream, stderr kept (bounded) for error messages,
- * killed by PID and always reaped (we await its exit).
+ * One ffmpeg/ffprobe child process: stdout as a stream (or a socket the caller reads), stderr kept
+ * (bounded) for error messages, killed by PID and always reaped (we await its exit).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 
 const STDERR_LIMIT = 4096;
@@ -19,8 +20,9 @@ export class ChildRun {
   readonly exited: Promise<ProcessExit>;
   private stderrText = '';
 
-  constructor(bin: string, args: readonly string[]) {
-    this.child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `stdout`: a socket to give the child as its fd 1 (then `this.stdout` is not used). */
+  constructor(bin: string, args: readonly string[], stdout?: Socket) {
+    this.child = spawn(bin, args, { stdio: ['ignore', stdout ?? 'pipe', 'pipe'] });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (d: string) => {
       this.stderrText += d;
@@ -45,8 +47,9 @@ export class ChildRun {
     return this.child.pid;
   }
 
-  get stdout(): Readable {
-    return this.child.stdout as Readable;
+  /** The child's stdout pipe; null when it was given a socket instead. */
+  get stdout(): Readable | null {
+    return this.child.stdout;
   }
 
   get running(): boolean {

@@ -1,14 +1,21 @@
 /**
  * One ffmpeg run: spawns it, splits stdout into frames, hands them on, pauses stdout while a
  * non-live consumer is not asking (backpressure) and kills ffmpeg when a flowing stream sends
- * nothing for `dataTimeoutMs`. `done` always resolves, after the process has been reaped.
+ * nothing for `dataTimeoutMs`. `done` always resolves, after the process has been reaped and its
+ * output read to the end.
+ *
+ * stdout is a Unix socket read into one reused buffer (socket-pair.ts: no allocation per read).
+ * If the pair cannot be made, the session falls back to a plain pipe and says so once.
  */
+import type { Readable } from 'node:stream';
 import type { Frame } from '../../domain/frame.js';
 import { nowMs } from '../../domain/frame.js';
+import { getLogger, logEvent } from '../../telemetry/logger.js';
 import type { FrameHandoff } from '../frame-handoff.js';
 import type { FramePool } from '../frame-pool.js';
-import { ChildRun } from './ffmpeg-process.js';
+import { ChildRun, type ProcessExit } from './ffmpeg-process.js';
 import { PpmFormatError, PpmStreamParser } from './ppm-parser.js';
+import { openSocketPair, type SocketPair } from './socket-pair.js';
 
 export type SessionEndKind = 'eof' | 'error' | 'timeout' | 'killed' | 'missing';
 
@@ -32,6 +39,8 @@ export interface SessionOptions {
   onFrame(): void;
   /** Kill ffmpeg when a flowing stream sends no byte for this long, ms; null: never. */
   dataTimeoutMs: number | null;
+  /** Makes the stdout socket pair (tests replace it); default openSocketPair. */
+  openPair?: (onBytes: (chunk: Uint8Array) => void) => Promise<SocketPair>;
 }
 
 export class FfmpegSession {
@@ -39,7 +48,9 @@ export class FfmpegSession {
   /** Resolves at the first frame; rejects with the SessionEnd if the run ends before one. */
   readonly firstFrame: Promise<void>;
   frames = 0;
-  private readonly run: ChildRun;
+  private run: ChildRun | null = null;
+  /** What ffmpeg's frames are read from: our end of the socket pair, or the stdout pipe. */
+  private out: Readable | null = null;
   private readonly parser: PpmStreamParser;
   private lastDataAt = Date.now();
   private endReason: { kind: SessionEndKind; message: string; cause?: unknown } | null = null;
@@ -60,31 +71,60 @@ export class FfmpegSession {
       },
       nowMs,
     );
-    this.run = new ChildRun(opts.bin, opts.args);
-    this.run.stdout?.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.run.stdout?.on('error', () => {});
-    if (opts.dataTimeoutMs !== null) {
-      const every = Math.max(50, Math.min(1000, opts.dataTimeoutMs / 4));
-      this.watchdog = setInterval(() => this.checkSilence(), every);
-      this.watchdog.unref();
-    }
-    this.done = this.run.exited.then((exit) => {
+    this.done = this.start().then((exit) => {
       clearInterval(this.watchdog);
       this.parser.reset((buf) => opts.pool.release(buf));
       const end = this.describeEnd(exit.code, exit.signal, exit.spawnError);
       if (this.frames === 0) rejectFirst(end);
       return end;
     });
+  }
+
+  private async start(): Promise<ProcessExit> {
+    let pair: SocketPair | null = null;
+    try {
+      pair = await (this.opts.openPair ?? openSocketPair)((chunk) => this.onData(chunk));
+    } catch (err) {
+      warnPipeFallback(err);
+    }
+    if (this.endReason) {
+      pair?.reader.destroy();
+      pair?.childEnd.destroy();
+      return { code: null, signal: null };
+    }
+    const run = new ChildRun(this.opts.bin, this.opts.args, pair?.childEnd);
+    this.run = run;
+    // The child has its own copy of the socket; ours is closed (never shut down) so that the
+    // reader sees the end of the stream when ffmpeg exits.
+    pair?.childEnd.destroy();
+    const out = pair ? pair.reader : run.stdout;
+    this.out = out;
+    if (out && !pair) out.on('data', (chunk: Buffer) => this.onData(chunk));
+    out?.on('error', () => {});
+    // The socket is not the child's stdio, so the child's 'close' does not wait for it: wait
+    // for its end too, or the last frames still in the socket would be lost at EOF.
+    const drained = pair
+      ? new Promise<void>((resolve) => pair.reader.once('close', () => resolve()))
+      : Promise.resolve();
+    if (this.opts.dataTimeoutMs !== null) {
+      const every = Math.max(50, Math.min(1000, this.opts.dataTimeoutMs / 4));
+      this.watchdog = setInterval(() => this.checkSilence(), every);
+      this.watchdog.unref();
+    }
     this.pump();
+    const exit = await run.exited;
+    if (exit.spawnError) pair?.reader.destroy();
+    await drained;
+    return exit;
   }
 
   get pid(): number | undefined {
-    return this.run.pid;
+    return this.run?.pid;
   }
 
   /** Resumes stdout when the consumer wants frames, pauses it when it does not. */
   pump(): void {
-    const out = this.run.stdout;
+    const out = this.out;
     if (!out || this.endReason) return;
     if (this.opts.handoff.wantsMore()) {
       if (out.isPaused()) {
@@ -99,15 +139,16 @@ export class FfmpegSession {
   /** Kills ffmpeg (by PID) and waits until it is reaped. */
   kill(kind: SessionEndKind = 'killed', message = 'stopped'): Promise<SessionEnd> {
     this.endReason ??= { kind, message };
-    void this.run.kill();
+    void this.run?.kill();
+    this.out?.destroy();
     return this.done;
   }
 
   stderrTail(): string {
-    return this.run.stderrTail();
+    return this.run?.stderrTail() ?? '';
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(chunk: Uint8Array): void {
     this.lastDataAt = Date.now();
     if (this.endReason) return;
     try {
@@ -128,14 +169,14 @@ export class FfmpegSession {
   }
 
   private checkSilence(): void {
-    const out = this.run.stdout;
+    const out = this.out;
     if (this.endReason || !out || out.isPaused() || this.opts.dataTimeoutMs === null) return;
     const silent = Date.now() - this.lastDataAt;
     if (silent > this.opts.dataTimeoutMs) void this.kill('timeout', `no data for ${silent} ms`);
   }
 
   private describeEnd(code: number | null, signal: string | null, spawnError?: Error): SessionEnd {
-    const stderr = this.run.stderrTail();
+    const stderr = this.stderrTail();
     if (spawnError) {
       const kind = (spawnError as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'error';
       return { kind, frames: this.frames, message: spawnError.message, cause: spawnError };
@@ -152,4 +193,17 @@ export class FfmpegSession {
       message: stderr || `ffmpeg exited with ${code ?? signal}`,
     };
   }
+}
+
+let warnedPipeFallback = false;
+
+/** Once per process: the socket pair could not be made, frames are read from a pipe. */
+function warnPipeFallback(err: unknown): void {
+  if (warnedPipeFallback) return;
+  warnedPipeFallback = true;
+  logEvent(
+    getLogger('source'),
+    'ffmpeg_socket_fallback',
+    `could not connect a Unix socket pair for ffmpeg output (${err instanceof Error ? err.message : String(err)}); reading it from a pipe instead`,
+  );
 }
