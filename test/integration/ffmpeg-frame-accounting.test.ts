@@ -73,6 +73,39 @@ describe('exact frame accounting of file sources (real ffmpeg)', function () {
     assertExact(got, frameDigests(clip), rates.nbReadFrames, 'vfr.mp4');
   });
 
+  it('loops a file: each pass carries every frame of the file once, in order, ids numbered on', async () => {
+    for (const clip of [
+      makeVariableRateVideo(tempDir('adeline-vfr-loop-')),
+      join(REALWORLD, 'people.mp4'),
+    ]) {
+      const { nbReadFrames } = probeRates(clip);
+      const reference = frameDigests(clip);
+      const src = new FfmpegSource({ id: 4, url: clip, loop: true });
+      await src.start();
+      const digests: string[] = [];
+      const seqs: number[] = [];
+      while (digests.length < 2 * nbReadFrames + 3) {
+        const f = await src.next();
+        assert.ok(f, `${clip}: frame ${digests.length + 1} of a looped file`);
+        seqs.push(f.seq);
+        digests.push(md5(f.data));
+        f.release();
+      }
+      await src.stop();
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: seqs.length }, (_, i) => i + 1),
+        'ids run on',
+      );
+      const wrong = digests.findIndex((d, i) => d !== reference[i % nbReadFrames]);
+      assert.equal(
+        wrong,
+        -1,
+        `${clip}: frame ${wrong + 1} is not frame ${(wrong % nbReadFrames) + 1} of the file`,
+      );
+    }
+  });
+
   for (const name of ['people.mp4', 'street.mp4']) {
     it(`delivers every frame of ../shared/realworld/${name} once, numbered as in the file`, async () => {
       const path = join(REALWORLD, name);
