@@ -7,7 +7,7 @@
  *   node --import tsx bench/dev/realvideo-ab.ts CASE [rounds] [--variant 'k=v,k=v'] ...
  *
  * CASE is a key of REAL_CASES (people/yolo11n-320, …). A variant is a comma-separated list of
- * config settings; `pipeline.worker_stages` defaults to false. No variant: one, the defaults.
+ * config settings; `pipeline.worker_stages` defaults to auto. No variant: one, the defaults.
  * PROF_DIR=dir records --cpu-prof profiles and prints the main thread's top functions;
  * CHILD_NODE_OPTIONS is the service's NODE_OPTIONS (e.g. `--import /tmp/trace-gc.mjs`).
  */
@@ -71,14 +71,14 @@ try {
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? variants : [...variants].reverse();
     for (const v of order) {
-      const { 'pipeline.worker_stages': ws = false, ...rest } = v;
+      const { 'pipeline.worker_stages': ws = 'auto', ...rest } = v;
       const prof = process.env.PROF_DIR
         ? `${process.env.PROF_DIR}/r${r}-${variants.indexOf(v)}`
         : undefined;
       const env = process.env.CHILD_NODE_OPTIONS
         ? { NODE_OPTIONS: process.env.CHILD_NODE_OPTIONS }
         : undefined;
-      const f = await serviceRun(ctx, c, ws === true, rest, prof, env);
+      const f = await serviceRun(ctx, c, ws === 'auto' ? 'auto' : ws === true, rest, prof, env);
       const t = f.run.cpuMsPerFrameByThread;
       console.log(
         `${JSON.stringify(v).padEnd(50)} ${f.run.fps.toFixed(1).padStart(6)} fps ratio ${(f.run.fps / lim).toFixed(3)}  main ${t.MainThread ?? 0} worker ${t.WorkerThread ?? 0} ffmpeg ${f.ffmpegCpuMsPerFrame} ms/frame  eld max ${f.eventLoopMaxMs} ms  ready p99 ${f.readyProbeMs.p99} ms`,

@@ -9,9 +9,10 @@
  * - the limit 1 / (1/decode_fps + 1/ort_fps): decoding and inferring each frame one after the
  *   other, nothing else;
  * - the service (`bin/adeline run`, telemetry on to the live sink, --max-fps 0, the file looped)
- *   measured by the MQTT consumer, with CPU per frame by thread (and ffmpeg's), the main
- *   thread's per-stage time from /metrics, the event_loop check's maximum delay and
- *   /health/ready probed every 20 ms;
+ *   measured by the MQTT consumer, with its default pipeline.worker_stages (auto), with CPU
+ *   per frame by thread (and ffmpeg's), the main thread's per-stage time from /metrics, the
+ *   event_loop check's maximum delay and /health/ready probed every 20 ms;
+ * - the same with preprocessing and decode+NMS on the other thread (worker_stages forced);
  * - the detections of the first frames against the baseline captured from the code before the
  *   pipeline changes (bench/baselines/realvideo-detections.json): same count, boxes IoU ≥ 0.99.
  */
@@ -39,6 +40,7 @@ import { goalsOf, limit, type CaseResult, type ServiceFigures } from '../lib/rea
 import { INTRA_OP_THREADS } from './throughput.js';
 import { REPO_ROOT } from '../../test/helpers/processes.js';
 import { cpus } from 'node:os';
+import { resolveWorkerStages } from '../../src/app/detector-port.js';
 
 const MAIN_STAGES = ['roi', 'preprocess', 'postprocess', 'stabilize', 'publish'] as const;
 
@@ -67,7 +69,7 @@ function loopConfig(video: string): string {
 export async function serviceRun(
   ctx: BenchContext,
   c: RealCase,
-  workerStages: boolean,
+  workerStages: boolean | 'auto',
   extra: Record<string, string | number | boolean> = {},
   cpuProfDir?: string,
   env?: Record<string, string>,
@@ -172,11 +174,12 @@ async function measureCase(
   const before = await bareRun(INTRA_OP_THREADS);
   const bareAllCores = await bareRun(cores);
   ctx.log(`  service, ${c.key}, file looped, --max-fps 0, probing /health/ready every 20 ms`);
-  const s = await serviceRun(ctx, c, true);
+  const s = await serviceRun(ctx, c, 'auto');
+  const { inWorker } = resolveWorkerStages('auto', { width: c.inputSize, height: c.inputSize });
   ctx.log(
-    `  service again with pipeline.worker_stages=false (preprocess and decode on the main thread)`,
+    `  service again with pipeline.worker_stages=${String(!inWorker)} (the other placement of preprocess and decode)`,
   );
-  const mainStages = await serviceRun(ctx, c, false);
+  const otherPlacement = await serviceRun(ctx, c, !inWorker);
   // The bare loop again after the service: their mean is ort_fps, so that drift of a shared
   // machine between the two measurements cancels out.
   ctx.log(`  bare onnxruntime-node loop again, ${c.key}, ${INTRA_OP_THREADS} thread(s)`);
@@ -211,7 +214,8 @@ async function measureCase(
     bareRunsFps,
     limitFps: round(limit(decode.fps, bare.fps), 2),
     ...s,
-    mainStages,
+    stagesInWorker: inWorker,
+    otherPlacement,
     detections,
   };
 }

@@ -1,7 +1,8 @@
 /**
- * The pipeline's detector, built from the inference engine: with pipeline.worker_stages (the
- * default) preprocessing, inference and decode+NMS run in the inference worker and prepare() is a
- * copy of the frame; without it the main thread letterboxes and decodes around the worker's run.
+ * The pipeline's detector, built from the inference engine: with the stages in the worker
+ * (pipeline.worker_stages true, or auto for a large model input) preprocessing, inference and
+ * decode+NMS run in the inference worker and prepare() is a copy of the frame; otherwise the main
+ * thread letterboxes and decodes around the worker's run.
  */
 import {
   PreparedFrame,
@@ -23,6 +24,24 @@ const asInput = (p: AnyPrepared): PreparedInput => {
   if (!(p instanceof PreparedInput)) throw new TypeError('expected a PreparedInput');
   return p;
 };
+
+/** Model inputs of at least this many pixels get pipeline.worker_stages: auto -> in the worker. */
+export const WORKER_STAGES_MIN_INPUT_PIXELS = 512 * 512;
+
+/** Where pipeline.worker_stages puts preprocessing and decode+NMS for a model of this input size. */
+export function resolveWorkerStages(
+  setting: boolean | 'auto',
+  input: { width: number; height: number },
+): { inWorker: boolean; reason: string } {
+  if (setting !== 'auto')
+    return { inWorker: setting, reason: `pipeline.worker_stages is ${String(setting)}` };
+  const px = input.width * input.height;
+  const inWorker = px >= WORKER_STAGES_MIN_INPUT_PIXELS;
+  return {
+    inWorker,
+    reason: `auto: model input ${input.width}x${input.height} is ${inWorker ? 'at least' : 'under'} 512x512 pixels`,
+  };
+}
 
 export function detectorPort(
   engine: InferenceEngine,

@@ -15,8 +15,14 @@ import { FileIdSequence } from '../resilience/id-sequence.js';
 import { DiskSpool } from '../resilience/spool.js';
 import type { CallPolicy } from '../resilience/types.js';
 import type { CreatedSource } from '../source/create-source.js';
+import { getLogger, logEvent } from '../telemetry/logger.js';
 import { initMetricSeries } from '../telemetry/metrics.js';
-import { detectorPort, type AnyPrepared, type AnyRaw } from './detector-port.js';
+import {
+  detectorPort,
+  resolveWorkerStages,
+  type AnyPrepared,
+  type AnyRaw,
+} from './detector-port.js';
 
 export type ServicePipeline = Pipeline<AnyPrepared, AnyRaw>;
 
@@ -64,6 +70,21 @@ export interface PipelineStages {
   tap?: FrameTapPort | undefined;
 }
 
+/** Resolves pipeline.worker_stages for the loaded model, and says where the stages run. */
+function placeStages(c: AdelineConfig, engine: InferenceEngine): boolean {
+  const { inWorker, reason } = resolveWorkerStages(c.pipeline.worker_stages, {
+    width: engine.info.inputWidth,
+    height: engine.info.inputHeight,
+  });
+  logEvent(
+    getLogger('pipeline'),
+    'pipeline_stages',
+    `preprocessing and decode+NMS run ${inWorker ? 'in the inference worker' : 'on the main thread'} (${reason})`,
+    { stages_in_worker: inWorker, reason },
+  );
+  return inWorker;
+}
+
 /** The pipeline over the sources: the frame loop (pipeline.*) feeding the stages. */
 export function buildPipeline(
   c: AdelineConfig,
@@ -74,7 +95,7 @@ export function buildPipeline(
   const { engine } = s;
   return new Pipeline<AnyPrepared, AnyRaw>({
     // pipeline.worker_stages: preprocessing and decode+NMS in the inference worker, or here.
-    detector: detectorPort(engine, c.pipeline.worker_stages),
+    detector: detectorPort(engine, placeStages(c, engine)),
     roi: s.roi,
     stabilizer: s.stabilizer,
     publisher: s.dataPlane,

@@ -21,6 +21,11 @@ export const LOG_EVENTS = {
     description:
       'How frames become the model input (channel order, scale, mean/std, resize, padding), what it was derived from, and which fields models.preprocess set.',
   },
+  pipeline_stages: {
+    level: 'info',
+    description:
+      'Where preprocessing and decode+NMS run (inference worker or main thread), and why (pipeline.worker_stages, or auto and the model input size).',
+  },
   model_imgsz_overridden: {
     level: 'warn',
     description: 'The model has a fixed input size that differs from models.imgsz.',

@@ -40,10 +40,10 @@ export const PipelineSchema = z.object({
     'Frames admitted to the pipeline at once, across all sources. 2 overlaps preparing frame N+1 with inferring frame N.',
   ),
   worker_stages: z
-    .boolean()
-    .default(false)
+    .union([z.boolean(), z.literal('auto')])
+    .default('auto')
     .describe(
-      'Where preprocessing and decode+NMS run. false (default): on the main thread (the letterboxed tensor goes to the worker), which leaves the worker only inference: faster on 2 cores for the demo model (~440 vs ~355 frames/s) and for the real videos measured (docs/benchmarks.md). true: in the inference worker, next to inference; the event loop only copies each frame into a pooled buffer, which saves it 0.4-3 ms of CPU per frame when the main thread is the busier one (several sources, large frames).',
+      'Where preprocessing and decode+NMS run. auto (default): in the inference worker when the model input has at least 512×512 pixels (a 640 model: letterboxing 1280×720 into it and decoding its 8400 candidates take 5–12 ms, one long task on the event loop per frame), on the main thread below that (a 320 model: ~1 ms, and the worker, the bottleneck on 2 cores, stays free for inference: the demo model runs ~20 % faster). true: always in the worker (the event loop only copies each frame into a pooled buffer). false: always on the main thread. docs/benchmarks.md has the measurements.',
     ),
 });
 
