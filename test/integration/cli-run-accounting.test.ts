@@ -92,7 +92,7 @@ describe('adeline run frame accounting (real CLI, ffmpeg, ONNX Runtime, Mosquitt
     });
   }
 
-  it('with --frames 5, counts the frame read ahead as left unprocessed, so the counts add up', async () => {
+  it('with --frames 5, counts any frame read ahead as left unprocessed, so the counts add up', async () => {
     const clip = makeVideo('clip.mp4', 2, 10, dir);
     const json = join(dir, 'frames-5.json');
     const r = await runAdeline([
@@ -110,7 +110,9 @@ describe('adeline run frame accounting (real CLI, ffmpeg, ONNX Runtime, Mosquitt
     assert.equal(r.code, 0, r.stderr);
     const f = readSummary(json).frames;
     assert.equal(f.processed, 5);
-    assert.ok(f.unprocessed >= 1, `the source had decoded ahead (${JSON.stringify(f)})`);
+    // Whether the source decoded a frame ahead before the stop is a race (ffmpeg's output is read
+    // as it comes); what must hold is that every frame read is accounted for.
+    assert.equal(f.unprocessed, f.read - 5, `frames read past the limit (${JSON.stringify(f)})`);
     assert.equal(
       f.read,
       f.processed + total(f.dropped) + f.unprocessed,
@@ -119,7 +121,7 @@ describe('adeline run frame accounting (real CLI, ffmpeg, ONNX Runtime, Mosquitt
     assert.match(
       r.stderr,
       new RegExp(
-        `frames read ${f.read}, processed 5, failed 0, dropped none, left unprocessed at stop ${f.unprocessed}\\n`,
+        `frames read ${f.read}, processed 5, failed 0, dropped none${f.unprocessed > 0 ? `, left unprocessed at stop ${f.unprocessed}` : ''}\\n`,
       ),
     );
   });
