@@ -25,8 +25,9 @@ const asInput = (p: AnyPrepared): PreparedInput => {
   return p;
 };
 
-/** Model inputs of at least this many pixels get pipeline.worker_stages: auto -> in the worker. */
-export const WORKER_STAGES_MIN_INPUT_PIXELS = 512 * 512;
+/** pipeline.worker_stages auto: inputs of at least this side squared, in pixels, go to the worker. */
+const WORKER_STAGES_MIN_SIDE = 512;
+export const WORKER_STAGES_MIN_INPUT_PIXELS = WORKER_STAGES_MIN_SIDE ** 2;
 
 /** Where pipeline.worker_stages puts preprocessing and decode+NMS for a model of this input size. */
 export function resolveWorkerStages(
@@ -39,7 +40,7 @@ export function resolveWorkerStages(
   const inWorker = px >= WORKER_STAGES_MIN_INPUT_PIXELS;
   return {
     inWorker,
-    reason: `auto: model input ${input.width}x${input.height} is ${inWorker ? 'at least' : 'under'} 512x512 pixels`,
+    reason: `auto: model input ${input.width}x${input.height} is ${inWorker ? 'at least' : 'under'} ${WORKER_STAGES_MIN_SIDE}x${WORKER_STAGES_MIN_SIDE} pixels`,
   };
 }
 

@@ -110,7 +110,7 @@ function spanProcessorFor(
 
 /**
  * Host metric groups. Not `system.network`: host-metrics reads it through systeminformation,
- * which runs shell commands with execSync on the event loop at every collection (15–30 ms each,
+ * which runs shell commands with execSync on the event loop at every collection (14–17 ms each,
  * seen as event-loop spikes in the real-video benchmark). Network counters of the host belong to
  * the node's own exporter (the collector's hostmetrics receiver or node_exporter).
  */

@@ -6,7 +6,8 @@
  * read. A 1280×720 RGB frame is about 42 of them, so at camera rates that is 30–100 MB/s of
  * short-lived external memory. On the main thread this kept V8 in back-to-back mark-compact
  * cycles (about 2.5 a second on people.mp4), and their incremental steps blocked the event loop
- * for 15–25 ms (docs/benchmarks.md, "Real video"). With `onread` nothing is allocated per read.
+ * for 15–28 ms (docs/benchmarks.md, "After the socket reader"). With `onread` nothing is
+ * allocated per read.
  *
  * Node has no socketpair(), so a one-shot server listens, we connect and accept, and the server
  * closes. On Linux the server uses the abstract namespace, so no file is created. Elsewhere it
