@@ -5,14 +5,25 @@
  * moved into the worker. The realvideo scenario then checks every run (worker stages by default)
  * against it. Re-capture it when preprocessing or decoding change on purpose (the first capture,
  * from main 6cb8246, was replaced when preprocess() began rounding resampled values as cv2 does).
+ * The file records the CPU's kernel instruction sets and the ONNX Runtime version: on another CPU
+ * the realvideo scenario reports the comparison instead of holding it to the bar.
  *
  *   npm run build && node --import tsx bench/dev/capture-baseline.ts
+ *
+ * To capture from the code before a change (the stored file comes from 3b0fbea), run it in a
+ * worktree of that commit, with ../shared beside the worktree:
+ *   git worktree add /tmp/before COMMIT && ln -s "$PWD/../shared" /tmp/shared
+ *   cp bench/dev/capture-baseline.ts /tmp/before/bench/dev/ && cp bench/lib/machine.ts /tmp/before/bench/lib/
+ *   ln -s "$PWD/node_modules" /tmp/before/ && (cd /tmp/before && npx tsc -p tsconfig.build.json \
+ *     && node --import tsx bench/dev/capture-baseline.ts)
+ *   cp /tmp/before/bench/baselines/realvideo-detections.json bench/baselines/
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../test/helpers/processes.js';
 import { captureDetections, type FrameDetections } from '../lib/detections.js';
 import { startInfra } from '../lib/infra.js';
+import { instructionSets, machineInfo } from '../lib/machine.js';
 import { BASELINE_FRAMES, BASELINE_PATH, REAL_CASES } from '../lib/realworld.js';
 import { writeFormatted } from '../lib/write.js';
 
@@ -43,6 +54,11 @@ await writeFormatted(
   JSON.stringify({
     commit,
     settings: { 'pipeline.worker_stages': false },
+    machine: {
+      cpuModel: machineInfo().cpuModel,
+      instructionSets: instructionSets(),
+      onnxruntime: machineInfo().onnxruntime,
+    },
     frames: BASELINE_FRAMES,
     cases,
   }) + '\n',

@@ -54,3 +54,34 @@ export function loadAverage(): [number, number, number] {
   const r = (v: number | undefined) => Math.round((v ?? 0) * 100) / 100;
   return [r(a), r(b), r(c)];
 }
+
+/**
+ * The instruction sets ONNX Runtime's CPU kernels (MLAS) choose between, as this CPU reports them.
+ * A float or int8 kernel written for AVX-512 or VNNI sums in another order than its AVX2 twin, so
+ * the same model on the same frame can give boxes a fraction of a pixel apart on another CPU:
+ * detections are compared exactly only between runs on the same instruction sets.
+ */
+const KERNEL_ISA = [
+  'avx',
+  'avx2',
+  'fma',
+  'f16c',
+  'avx512f',
+  'avx512bw',
+  'avx512vl',
+  'avx512_vnni',
+  'avx_vnni',
+  'avx512_bf16',
+  'amx_tile',
+  'amx_int8',
+] as const;
+
+export function instructionSets(): string[] {
+  try {
+    const m = /^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    const flags = new Set((m?.[1] ?? '').split(/\s+/));
+    return KERNEL_ISA.filter((f) => flags.has(f));
+  } catch {
+    return [];
+  }
+}

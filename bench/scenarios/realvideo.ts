@@ -14,31 +14,27 @@
  *   event_loop check's maximum delay and /health/ready probed every 20 ms;
  * - the same with preprocessing and decode+NMS on the other thread (worker_stages forced);
  * - the detections of the first frames against the baseline captured from the code before the
- *   pipeline changes (bench/baselines/realvideo-detections.json): same count, boxes IoU ≥ 0.99.
+ *   pipeline changes (bench/baselines/realvideo-detections.json), and against the other
+ *   placement in the same run: same count, boxes IoU ≥ 0.99 (bench/lib/detection-check.ts).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/helpers/processes.js';
 import { bareOrt, type BareResult } from '../lib/bare.js';
 import { every } from '../lib/clock.js';
 import { pick, type BenchContext } from '../lib/context.js';
 import { decodeFps, type DecodeResult } from '../lib/decode.js';
-import {
-  captureDetections,
-  compareDetections,
-  type DetectionComparison,
-} from '../lib/detections.js';
+import { checkDetections } from '../lib/detection-check.js';
 import { measureRun } from '../lib/measure.js';
 import { childCpuSeconds } from '../lib/proc.js';
 import { startProbing, type ProbeSamples } from '../lib/probe.js';
 import type { Scrape } from '../lib/prom.js';
-import { availableCases, BASELINE_FRAMES, BASELINE_PATH, type RealCase } from '../lib/realworld.js';
+import { availableCases, type RealCase } from '../lib/realworld.js';
 import type { Goal, ScenarioResult } from '../lib/results.js';
 import { distribution, max, round } from '../lib/stats.js';
 import { eventLoopCheck } from './responsiveness.js';
 import { goalsOf, limit, type CaseResult, type ServiceFigures } from '../lib/realvideo-goals.js';
 import { INTRA_OP_THREADS } from './throughput.js';
-import { REPO_ROOT } from '../../test/helpers/processes.js';
 import { cpus } from 'node:os';
 import { resolveWorkerStages } from '../../src/app/detector-port.js';
 
@@ -146,17 +142,6 @@ export async function serviceRun(
   };
 }
 
-function loadBaseline(): Record<string, Record<string, [number, number, number[]][]>> | null {
-  try {
-    const b = JSON.parse(readFileSync(join(REPO_ROOT, BASELINE_PATH), 'utf8')) as {
-      cases: Record<string, Record<string, [number, number, number[]][]>>;
-    };
-    return b.cases;
-  } catch {
-    return null;
-  }
-}
-
 async function measureCase(
   ctx: BenchContext,
   c: RealCase,
@@ -190,22 +175,7 @@ async function measureCase(
     cores: (before.cores + after.cores) / 2,
   };
   const bareRunsFps = [before.fps, after.fps].map((f) => round(f, 1));
-  const baseline = loadBaseline()?.[c.key];
-  let detections: DetectionComparison | null = null;
-  if (baseline) {
-    ctx.log(`  detections of the first ${BASELINE_FRAMES} frames vs ${BASELINE_PATH}`);
-    const got = await captureDetections(
-      {
-        model: c.model,
-        sources: [c.video],
-        telemetry: 'off',
-        otlpEndpoint: ctx.deadEndpoint,
-        brokerUrl: ctx.brokerUrl,
-      },
-      BASELINE_FRAMES,
-    );
-    detections = compareDetections(baseline, got);
-  }
+  const detections = await checkDetections(ctx, c, inWorker);
   return {
     key: c.key,
     decode,

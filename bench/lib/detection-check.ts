@@ -1,0 +1,107 @@
+/**
+ * Issue 12, part 5's third bar: the same detections (count, boxes within IoU 0.99) as before the
+ * change, on the same frames. Two comparisons of the first BASELINE_FRAMES frames:
+ * - the default placement against the stored baseline, captured from the code before the change
+ *   (bench/baselines/realvideo-detections.json). ONNX Runtime's kernels differ by instruction set
+ *   (AVX2 against AVX-512/VNNI sum in another order), so on a CPU with other kernel instruction
+ *   sets, or another ONNX Runtime, the comparison is reported and not held to the bar;
+ * - the default placement against the other one (`pipeline.worker_stages` forced), in the same
+ *   run on the same machine: the old split is still the code path of `worker_stages: false`, so
+ *   this comparison holds on any machine.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../test/helpers/processes.js';
+import {
+  captureDetections,
+  compareDetections,
+  type DetectionComparison,
+  type FrameDetections,
+} from './detections.js';
+import { instructionSets, machineInfo } from './machine.js';
+import { BASELINE_FRAMES, BASELINE_PATH, type RealCase } from './realworld.js';
+
+export interface DetectionCheck {
+  /** The default placement against the stored baseline; null without a baseline for the case. */
+  vsBaseline: DetectionComparison | null;
+  /** Why the stored baseline is not held to the bar on this machine; null when it is. */
+  baselineCaveat: string | null;
+  /** The default placement against the other placement, same run, same machine. */
+  vsOtherPlacement: DetectionComparison;
+}
+
+interface BaselineMachine {
+  cpuModel?: string;
+  instructionSets?: string[];
+  onnxruntime?: string;
+}
+
+interface BaselineFile {
+  commit?: string;
+  machine?: BaselineMachine;
+  cases: Record<string, FrameDetections>;
+}
+
+export function loadBaseline(path = join(REPO_ROOT, BASELINE_PATH)): BaselineFile | null {
+  try {
+    const b = JSON.parse(readFileSync(path, 'utf8')) as BaselineFile;
+    return b && typeof b.cases === 'object' && b.cases !== null ? b : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Null when the baseline was captured with this machine's kernels; else what differs. */
+export function baselineCaveat(
+  m: BaselineMachine | undefined,
+  here = { instructionSets: instructionSets(), onnxruntime: machineInfo().onnxruntime },
+): string | null {
+  if (!m?.instructionSets)
+    return 'the baseline does not record the CPU it was captured on; re-capture it (bench/dev/capture-baseline.ts)';
+  const theirs = m.instructionSets.join(' ');
+  const ours = here.instructionSets.join(' ');
+  const diffs: string[] = [];
+  if (theirs !== ours)
+    diffs.push(`kernel instruction sets ${theirs || 'none'} there, ${ours || 'none'} here`);
+  if (m.onnxruntime !== here.onnxruntime)
+    diffs.push(`onnxruntime-node ${m.onnxruntime ?? '?'} there, ${here.onnxruntime} here`);
+  return diffs.length === 0
+    ? null
+    : `baseline captured on another CPU (${m.cpuModel ?? 'unknown'}): ${diffs.join('; ')}`;
+}
+
+export interface CaptureTarget {
+  brokerUrl: string;
+  deadEndpoint: string;
+  log: (line: string) => void;
+}
+
+/** Captures both placements' detections of the first frames and compares them. */
+export async function checkDetections(
+  t: CaptureTarget,
+  c: RealCase,
+  defaultInWorker: boolean,
+): Promise<DetectionCheck> {
+  const capture = (workerStages: 'auto' | boolean) =>
+    captureDetections(
+      {
+        model: c.model,
+        sources: [c.video],
+        telemetry: 'off',
+        otlpEndpoint: t.deadEndpoint,
+        brokerUrl: t.brokerUrl,
+        set: { 'pipeline.worker_stages': workerStages },
+      },
+      BASELINE_FRAMES,
+    );
+  t.log(`  detections of the first ${BASELINE_FRAMES} frames, default and other placement`);
+  const got = await capture('auto');
+  const other = await capture(!defaultInWorker);
+  const file = loadBaseline();
+  const baseline = file?.cases[c.key];
+  return {
+    vsBaseline: baseline ? compareDetections(baseline, got) : null,
+    baselineCaveat: baseline ? baselineCaveat(file?.machine) : null,
+    vsOtherPlacement: compareDetections(other, got),
+  };
+}

@@ -1,0 +1,60 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { baselineCaveat, loadBaseline } from '../../bench/lib/detection-check.js';
+
+const HERE = { instructionSets: ['avx', 'avx2', 'fma', 'f16c'], onnxruntime: '1.30.0' };
+
+describe('bench detection baseline: when it is held to the bar', () => {
+  it('holds the bar (no caveat) when the baseline was captured with the same kernels', () => {
+    const m = {
+      cpuModel: 'AMD EPYC',
+      instructionSets: [...HERE.instructionSets],
+      onnxruntime: '1.30.0',
+    };
+    assert.equal(baselineCaveat(m, HERE), null);
+  });
+
+  it('names both instruction-set lists when the CPU differs', () => {
+    const m = {
+      cpuModel: 'Intel Xeon',
+      instructionSets: ['avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512_vnni'],
+      onnxruntime: '1.30.0',
+    };
+    const c = baselineCaveat(m, HERE);
+    assert.ok(c, 'a caveat is expected');
+    assert.match(c, /Intel Xeon/);
+    assert.match(c, /avx512f avx512_vnni there, avx avx2 fma f16c here/);
+    assert.doesNotMatch(c, /onnxruntime/);
+  });
+
+  it('names both ONNX Runtime versions when only the runtime differs', () => {
+    const m = {
+      cpuModel: 'AMD EPYC',
+      instructionSets: [...HERE.instructionSets],
+      onnxruntime: '1.22.0',
+    };
+    assert.match(baselineCaveat(m, HERE) ?? '', /onnxruntime-node 1\.22\.0 there, 1\.30\.0 here/);
+  });
+
+  it('asks for a re-capture when the baseline does not say where it was captured', () => {
+    assert.match(baselineCaveat(undefined, HERE) ?? '', /re-capture/);
+    assert.match(baselineCaveat({ cpuModel: 'x' }, HERE) ?? '', /re-capture/);
+  });
+
+  it('reads no baseline from a missing, malformed or case-less file rather than throwing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adeline-baseline-'));
+    try {
+      assert.equal(loadBaseline(join(dir, 'absent.json')), null);
+      writeFileSync(join(dir, 'bad.json'), '{ not json');
+      assert.equal(loadBaseline(join(dir, 'bad.json')), null);
+      writeFileSync(join(dir, 'nocases.json'), '{"commit":"abc","cases":null}');
+      assert.equal(loadBaseline(join(dir, 'nocases.json')), null);
+      writeFileSync(join(dir, 'ok.json'), '{"commit":"abc","cases":{"k":[]}}');
+      assert.deepEqual(loadBaseline(join(dir, 'ok.json'))?.cases, { k: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
