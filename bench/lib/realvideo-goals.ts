@@ -4,7 +4,7 @@ import type { DecodeResult } from './decode.js';
 import type { DetectionCheck } from './detection-check.js';
 import type { DetectionComparison } from './detections.js';
 import type { RunMeasurement } from './measure.js';
-import { BASELINE_FRAMES, BASELINE_PATH } from './realworld.js';
+import { BASELINE_FRAMES } from './realworld.js';
 import type { Goal } from './results.js';
 import { round, type Distribution } from './stats.js';
 
@@ -127,8 +127,8 @@ export function goalsOf(r: CaseResult): Goal[] {
       goal: d.baselineCaveat ? '(reported)' : '0',
       met: vb && !d.baselineCaveat ? vb.same : null,
       absolute: vb
-        ? `${compared(vb)}${d.baselineCaveat ? `; not held to the bar: ${d.baselineCaveat}` : ''}`
-        : `no baseline for ${r.key} in ${BASELINE_PATH}`,
+        ? `${compared(vb)} (${d.baselinePath})${d.baselineCaveat ? `; not held to the bar: ${d.baselineCaveat}` : ''}`
+        : `no baseline for ${r.key} in ${d.baselinePath}`,
     },
     {
       id: `realvideo_detections_placement.${r.key}`,

@@ -53,7 +53,6 @@ export const REAL_CASES: readonly RealCase[] = [
 
 /** Frames per case in the stored baseline detections. */
 export const BASELINE_FRAMES = 60;
-export const BASELINE_PATH = join('bench', 'baselines', 'realvideo-detections.json');
 
 /** The cases whose files are all present. */
 export function availableCases(): RealCase[] {

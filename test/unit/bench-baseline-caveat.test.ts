@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baselineCaveat, loadBaseline } from '../../bench/lib/detection-check.js';
+import { baselineFile, kernelClass } from '../../bench/lib/baseline-file.js';
+import { baselineCaveat, chooseBaseline, loadBaseline } from '../../bench/lib/detection-check.js';
 
 const HERE = { instructionSets: ['avx', 'avx2', 'fma', 'f16c'], onnxruntime: '1.30.0' };
 
@@ -53,6 +54,50 @@ describe('bench detection baseline: when it is held to the bar', () => {
       assert.equal(loadBaseline(join(dir, 'nocases.json')), null);
       writeFileSync(join(dir, 'ok.json'), '{"commit":"abc","cases":{"k":[]}}');
       assert.deepEqual(loadBaseline(join(dir, 'ok.json'))?.cases, { k: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the baseline file by the kernel class MLAS dispatches to', () => {
+    assert.equal(kernelClass(['avx', 'avx2', 'fma', 'f16c']), 'avx2');
+    assert.equal(kernelClass(['avx', 'avx2', 'fma', 'avx512f', 'avx512bw', 'avx512vl']), 'avx512');
+    assert.equal(
+      kernelClass(['avx2', 'fma', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni']),
+      'avx512vnni',
+    );
+    assert.equal(
+      kernelClass(['avx2', 'fma', 'avx512f']),
+      'avx2',
+      'AVX-512F alone is not the AVX-512 core',
+    );
+    assert.equal(kernelClass([]), 'generic');
+    assert.match(baselineFile(['avx2', 'fma']), /realvideo-detections\.avx2\.json$/);
+  });
+
+  it('chooses the file captured with these kernels, else another one with its caveat', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adeline-baselines-'));
+    const write = (name: string, isa: string[]) =>
+      writeFileSync(
+        join(dir, name),
+        JSON.stringify({
+          machine: { cpuModel: name, instructionSets: isa, onnxruntime: '1.30.0' },
+          cases: {},
+        }),
+      );
+    try {
+      assert.equal(chooseBaseline(dir, HERE), null, 'an empty directory has no baseline');
+      assert.equal(chooseBaseline(join(dir, 'absent'), HERE), null);
+      write('realvideo-detections.avx512vnni.json', ['avx', 'avx2', 'avx512f', 'avx512_vnni']);
+      writeFileSync(join(dir, 'realvideo-detections.broken.json'), '{');
+      writeFileSync(join(dir, 'other.json'), JSON.stringify({ cases: {} }));
+      const other = chooseBaseline(dir, HERE);
+      assert.match(other?.path ?? '', /avx512vnni/);
+      assert.match(other?.caveat ?? '', /another CPU/);
+      write('realvideo-detections.avx2.json', [...HERE.instructionSets]);
+      const same = chooseBaseline(dir, HERE);
+      assert.match(same?.path ?? '', /realvideo-detections\.avx2\.json$/);
+      assert.equal(same?.caveat, null);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
