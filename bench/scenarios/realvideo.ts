@@ -14,7 +14,7 @@
  *   event_loop check's maximum delay and /health/ready probed every 20 ms;
  * - the same with preprocessing and decode+NMS on the other thread (worker_stages forced);
  * - the detections of the first frames against the baseline captured from the code before the
- *   pipeline changes (bench/baselines/realvideo-detections.json), and against the other
+ *   pipeline changes (bench/baselines/realvideo-detections.<kernel class>.json), and against the other
  *   placement in the same run: same count, boxes IoU ≥ 0.99 (bench/lib/detection-check.ts).
  */
 import { writeFileSync } from 'node:fs';
