@@ -33,6 +33,7 @@ export function engineOptions(c: AdelineConfig): Parameters<typeof InferenceEngi
     layout: c.models.layout,
     labelsFile: c.models.labels_file,
     intraOpThreads: resolveIntraOpThreads(c.models.intra_op_threads),
+    inferencePriority: c.models.inference_priority,
     imgsz: c.models.imgsz,
     preprocess: preprocessOptionsFromConfig(c.models.preprocess),
     confidence: c.models.confidence,

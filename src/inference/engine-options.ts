@@ -4,6 +4,7 @@
  */
 import type { LayoutOption } from './layout.js';
 import { validatePreprocessOptions, type PreprocessOptions } from './preprocess-derive.js';
+import { INFERENCE_PRIORITIES, type InferencePriority } from './thread-priority.js';
 import type { FaultSpec } from './worker-protocol.js';
 
 export interface EngineOptions {
@@ -11,6 +12,8 @@ export interface EngineOptions {
   layout: LayoutOption;
   labelsFile: string | null;
   intraOpThreads: number;
+  /** models.inference_priority: the inference thread's scheduling policy; default normal. */
+  inferencePriority?: InferencePriority;
   /** Input size for models with a dynamic input (models.imgsz); a fixed input size wins. */
   imgsz: number;
   /** models.preprocess, field by field ('auto' = derive from the model); default all auto. */
@@ -34,6 +37,7 @@ interface Checked {
   layout: unknown;
   labelsFile: unknown;
   intraOpThreads: unknown;
+  inferencePriority?: unknown;
   imgsz: unknown;
   preprocess?: unknown;
   confidence: unknown;
@@ -67,6 +71,13 @@ export function validateEngineOptions(o: Checked, layouts: readonly LayoutOption
     throw new TypeError('labelsFile must be null or a non-empty path');
   }
   int('intraOpThreads', o.intraOpThreads, 1, 64);
+  if (
+    o.inferencePriority !== undefined &&
+    !(INFERENCE_PRIORITIES as readonly unknown[]).includes(o.inferencePriority)
+  )
+    throw new RangeError(
+      `inferencePriority must be one of ${INFERENCE_PRIORITIES.join(', ')}, got ${String(o.inferencePriority)}`,
+    );
   int('imgsz', o.imgsz, 32, 4096);
   if (o.preprocess !== undefined) validatePreprocessOptions(o.preprocess as PreprocessOptions);
   prob('confidence', o.confidence);

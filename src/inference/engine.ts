@@ -11,7 +11,7 @@ import { LAYOUT_OPTIONS } from './layout.js';
 import { preprocess, ResampleCache } from './preprocess.js';
 import { padTensorValues } from './preprocess-spec.js';
 import type { ModelInfo } from './model-info.js';
-import { loadModel, logModelLoaded } from './model-loader.js';
+import { loadModel, logInferencePriority, logModelLoaded } from './model-loader.js';
 import { OutputDecoder } from './output-decoder.js';
 import { OutputRecycler } from './output-recycler.js';
 import { PreparedInput, type RawOutput } from './prepared-input.js';
@@ -64,8 +64,11 @@ export class InferenceEngine {
   /** Loads the model and starts the worker; rejects with ADELINE_ERR_MODEL_* or ADELINE_ERR_LABELS. */
   static async open(opts: EngineOptions): Promise<InferenceEngine> {
     validateEngineOptions(opts, LAYOUT_OPTIONS);
-    const { info, host } = await loadModel(opts);
-    if (!opts.quiet) logModelLoaded(info, opts.imgsz);
+    const { info, host, priority } = await loadModel(opts);
+    if (!opts.quiet) {
+      logModelLoaded(info, opts.imgsz);
+      logInferencePriority(priority);
+    }
     return new InferenceEngine(info, host, opts);
   }
 

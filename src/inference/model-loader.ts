@@ -20,12 +20,15 @@ import {
   type OutputInfo,
 } from './model-info.js';
 import { WorkerHost, WorkerLoadError } from './worker-host.js';
+import type { InferencePriority, PriorityOutcome } from './thread-priority.js';
 
 export interface LoadOptions {
   modelPath: string;
   layout: LayoutOption;
   labelsFile: string | null;
   intraOpThreads: number;
+  /** models.inference_priority; default normal. */
+  inferencePriority?: InferencePriority;
   imgsz: number;
   /** models.preprocess; default: every field auto. */
   preprocess?: PreprocessOptions;
@@ -34,6 +37,8 @@ export interface LoadOptions {
 export interface LoadedModel {
   info: ModelInfo;
   host: WorkerHost;
+  /** What the worker did with models.inference_priority. */
+  priority: PriorityOutcome;
 }
 
 const NUMERIC_OUTPUT = new Set([
@@ -56,7 +61,7 @@ export async function loadModel(o: LoadOptions): Promise<LoadedModel> {
     o.labelsFile === null
       ? null
       : { names: await loadLabelsFile(o.labelsFile), path: o.labelsFile };
-  const host = new WorkerHost(o.modelPath, o.intraOpThreads);
+  const host = new WorkerHost(o.modelPath, o.intraOpThreads, o.inferencePriority ?? 'normal');
   try {
     let ready;
     try {
@@ -145,12 +150,29 @@ export async function loadModel(o: LoadOptions): Promise<LoadedModel> {
       metadata: { ...header.metadata },
       preprocess,
     };
-    return { info, host };
+    return { info, host, priority: ready.priority };
   } catch (err) {
     await host.close();
     if (err instanceof AdelineError) throw err;
     throw formatError(o.modelPath, err instanceof Error ? err.message : String(err), err);
   }
+}
+
+/** Logs inference_priority, or inference_priority_unavailable, unless the policy is the default. */
+export function logInferencePriority(p: PriorityOutcome): void {
+  if (p.requested === 'normal') return;
+  const log = getLogger('inference');
+  if (p.applied)
+    logEvent(log, 'inference_priority', `inference thread priority ${p.requested}: ${p.detail}`, {
+      inference_priority: p.requested,
+    });
+  else
+    logEvent(
+      log,
+      'inference_priority_unavailable',
+      `models.inference_priority ${p.requested} not applied, inference runs at normal priority: ${p.detail}`,
+      { inference_priority: p.requested, reason: p.detail },
+    );
 }
 
 /** Logs model_loaded, and model_imgsz_overridden when a fixed input size beats models.imgsz. */

@@ -47,6 +47,7 @@ import type {
   ResultMessage,
   ToWorker,
 } from './worker-protocol.js';
+import type { InferencePriority } from './thread-priority.js';
 
 export { WorkerLoadError } from './worker-host-state.js';
 export type {
@@ -77,6 +78,7 @@ export class WorkerHost {
   constructor(
     private readonly modelPath: string,
     private readonly intraOpThreads: number,
+    private readonly priority: InferencePriority = 'normal',
   ) {}
 
   get stateKind(): HostStateKind {
@@ -113,6 +115,7 @@ export class WorkerHost {
       type: 'init',
       modelPath: this.modelPath,
       intraOpThreads: this.intraOpThreads,
+      priority: this.priority,
     } satisfies ToWorker);
     if (this.detectConfig) w.postMessage({ type: 'configure', detect: this.detectConfig });
     return ready;

@@ -8,6 +8,7 @@
 import type { Detection } from '../domain/detection.js';
 import type { Roi } from '../domain/roi.js';
 import type { ModelInfo } from './model-info.js';
+import type { InferencePriority, PriorityOutcome } from './thread-priority.js';
 
 /** A simulated failure of the real worker, for resilience tests (ADELINE_TEST_FAULTS=1 only). */
 export type FaultKind = 'crash' | 'hang' | 'error';
@@ -22,6 +23,8 @@ export interface InitMessage {
   type: 'init';
   modelPath: string;
   intraOpThreads: number;
+  /** models.inference_priority, applied by the worker to itself before the session exists. */
+  priority: InferencePriority;
 }
 
 export interface RunMessage {
@@ -80,6 +83,7 @@ export interface ReadyMessage {
   type: 'ready';
   inputs: ValueInfo[];
   outputs: ValueInfo[];
+  priority: PriorityOutcome;
 }
 
 export interface LoadFailedMessage {

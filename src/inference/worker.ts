@@ -11,6 +11,7 @@ import { parentPort } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { AdelineError } from '../domain/errors.js';
 import { sessionOptions } from './session-options.js';
+import { applyThreadPriority, type InferencePriority } from './thread-priority.js';
 import { WorkerDetector } from './worker-detect.js';
 import type {
   DetectConfig,
@@ -55,8 +56,14 @@ function describe(meta: readonly InferenceSession.ValueMetadata[]): ValueInfo[] 
   );
 }
 
-async function init(modelPath: string, intraOpThreads: number): Promise<void> {
+async function init(
+  modelPath: string,
+  intraOpThreads: number,
+  requested: InferencePriority,
+): Promise<void> {
   try {
+    // Before the session: ONNX Runtime's intra-op threads inherit this thread's policy.
+    const priority = applyThreadPriority(requested);
     session = await InferenceSession.create(modelPath, sessionOptions(intraOpThreads));
     for (const m of session.outputMetadata)
       if (m.isTensor && m.type === 'float32') float32Outputs.add(m.name);
@@ -64,6 +71,7 @@ async function init(modelPath: string, intraOpThreads: number): Promise<void> {
       type: 'ready',
       inputs: describe(session.inputMetadata),
       outputs: describe(session.outputMetadata),
+      priority,
     });
   } catch (err) {
     send({ type: 'load-failed', message: err instanceof Error ? err.message : String(err) });
@@ -183,7 +191,7 @@ async function detect(msg: DetectMessage): Promise<void> {
 let runs: Promise<void> = Promise.resolve();
 
 port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'init') void init(msg.modelPath, msg.intraOpThreads);
+  if (msg.type === 'init') void init(msg.modelPath, msg.intraOpThreads, msg.priority);
   else if (msg.type === 'configure') {
     detectConfig = msg.detect;
     detector = null;

@@ -26,6 +26,16 @@ export const LOG_EVENTS = {
     description:
       'Where preprocessing and decode+NMS run (inference worker or main thread), and why (pipeline.worker_stages, or auto and the model input size).',
   },
+  inference_priority: {
+    level: 'info',
+    description:
+      'models.inference_priority other than normal was applied to the inference thread (background: SCHED_IDLE).',
+  },
+  inference_priority_unavailable: {
+    level: 'warn',
+    description:
+      'models.inference_priority could not be applied (not Linux, no chrt, or refused); inference runs at normal priority. Names the reason.',
+  },
   model_imgsz_overridden: {
     level: 'warn',
     description: 'The model has a fixed input size that differs from models.imgsz.',

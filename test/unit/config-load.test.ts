@@ -89,6 +89,16 @@ describe('configuration loading', () => {
     assert.equal(err.code, 'ADELINE_ERR_CONFIG');
   });
 
+  it('takes models.inference_priority normal (default) or background, and names the values otherwise', () => {
+    assert.equal(loadConfig({ env: {} }).config.models.inference_priority, 'normal');
+    const bg = loadConfig({ env: {}, overrides: { 'models.inference_priority': 'background' } });
+    assert.equal(bg.config.models.inference_priority, 'background');
+    expectConfigError(
+      () => loadConfig({ env: {}, overrides: { 'models.inference_priority': 'idle' } }),
+      'models.inference_priority: must be one of "normal", "background"',
+    );
+  });
+
   it('rejects a wrong type with the value it got', () => {
     expectConfigError(
       () => loadConfig({ env: {}, overrides: { 'mqtt.broker.port': 'eighteen' } }),

@@ -106,4 +106,10 @@ export const ModelsSchema = z.object({
     64,
     'ONNX Runtime intra-op threads of the inference worker. 0 (default): one less than the CPU cores, at least 1, so the main thread (decode, letterbox, publish, telemetry) keeps a core and its event loop stays responsive. On a 2-core machine a large model (YOLOv8n at 640) runs about 1.7× faster with 2, at the cost of event-loop delay (docs/benchmarks.md).',
   ),
+  inference_priority: z
+    .enum(['normal', 'background'])
+    .default('normal')
+    .describe(
+      'Scheduling of the inference worker thread and its ONNX Runtime threads (Linux). normal (default): like every thread. background: SCHED_IDLE, so the event loop (health checks, MQTT, telemetry) and ffmpeg preempt inference whenever they are ready; on a saturated 2-core machine it cut the real-video event-loop maximum from 14–23 ms to 7–12 ms for about 5 % of frames/s (docs/benchmarks.md). Inference then gets no CPU while other threads of its cgroup want all of it: use it where the service has a cgroup of its own (a container, a systemd unit). Needs util-linux chrt; where it cannot be applied the service logs inference_priority_unavailable and runs at normal.',
+    ),
 });
