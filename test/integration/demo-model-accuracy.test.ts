@@ -10,6 +10,7 @@ import { iou, type Detection } from '../../src/domain/detection.js';
 import { InferenceEngine } from '../../src/inference/index.js';
 import type { TruthBox } from '../../src/source/synthetic/scene.js';
 import { SyntheticSource } from '../../src/source/synthetic/synthetic-source.js';
+import { demoEngineOptions } from '../helpers/demo-engine.js';
 
 const MODEL = fileURLToPath(new URL('../../models/adeline-demo.onnx', import.meta.url));
 const TEST_SEEDS = [9001, 9002, 9003];
@@ -63,16 +64,7 @@ describe('demo model accuracy on unseen synthetic frames', function () {
   });
 
   it('reaches precision and recall of at least 0.90 at IoU 0.5 over 300 frames', async () => {
-    engine = await InferenceEngine.open({
-      modelPath: MODEL,
-      layout: 'auto',
-      labelsFile: null,
-      intraOpThreads: 2,
-      imgsz: 320,
-      confidence: 0.25,
-      iouThreshold: 0.45,
-      poolSize: 2,
-    });
+    engine = await InferenceEngine.open(demoEngineOptions({ modelPath: MODEL }));
     assert.deepEqual(engine.info.classNames, ['person', 'fallen_person']);
     assert.equal(engine.info.layout, 'yolov8');
     const total: Counts[] = [0, 1].map(() => ({ tp: 0, fp: 0, fn: 0 }));

@@ -6,28 +6,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { InferenceEngine, type EngineOptions } from '../../src/inference/index.js';
+import { InferenceEngine } from '../../src/inference/index.js';
 import { configureLogger } from '../../src/telemetry/logger.js';
 import { captureLogs } from '../helpers/log-capture.js';
-import { REPO_ROOT } from '../helpers/processes.js';
+import { demoEngineOptions } from '../helpers/demo-engine.js';
 
 const SCHED_IDLE = 5;
-const DEMO = join(REPO_ROOT, 'models', 'adeline-demo.onnx');
-
-function options(extra: Partial<EngineOptions> = {}): EngineOptions {
-  return {
-    modelPath: DEMO,
-    layout: 'auto',
-    labelsFile: null,
-    intraOpThreads: 2,
-    imgsz: 320,
-    confidence: 0.25,
-    iouThreshold: 0.45,
-    poolSize: 2,
-    ...extra,
-  };
-}
+const options = demoEngineOptions;
 
 /** Scheduling policy of each thread of this process, from /proc/self/task/TID/sched. */
 function policies(): Map<number, number> {
