@@ -110,6 +110,6 @@ export const ModelsSchema = z.object({
     .enum(['normal', 'background'])
     .default('normal')
     .describe(
-      'Scheduling of the inference worker thread and its ONNX Runtime threads (Linux). normal (default): like every thread. background: SCHED_IDLE, so the event loop (health checks, MQTT, telemetry) and ffmpeg preempt inference whenever they are ready; on a saturated 2-core machine it cut the real-video event-loop maximum from 14–23 ms to 7–12 ms for about 5 % of frames/s (docs/benchmarks.md). Inference then gets no CPU while other threads of its cgroup want all of it: use it where the service has a cgroup of its own (a container, a systemd unit). Needs util-linux chrt; where it cannot be applied the service logs inference_priority_unavailable and runs at normal.',
+      'Scheduling of the inference worker thread and its ONNX Runtime threads (Linux). normal (default): like every thread. background: SCHED_IDLE, so the event loop (health checks, MQTT, telemetry) and ffmpeg preempt inference whenever they are ready; on a saturated 2-core machine it cut the real-video event-loop maximum by 5–14 ms, and cost up to a fifth of the frames/s with a 1280×720 source, whose ffmpeg threads preempt inference too (docs/benchmarks.md). Inference then gets no CPU while other threads of its cgroup want all of it: use it where the service has a cgroup of its own (a container, a systemd unit). Needs util-linux chrt; where it cannot be applied the service logs inference_priority_unavailable and runs at normal.',
     ),
 });
