@@ -125,6 +125,7 @@ export function createSource(
     failFast: deps.failFast ?? false,
     stallFactor: config.health.stall_factor,
     stallMinMs: config.health.stall_min_ms,
+    decoderThreads: config.pipeline.decoder_threads,
     cwd: deps.cwd,
   });
   return { source, maxFps };

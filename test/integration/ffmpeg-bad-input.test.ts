@@ -155,6 +155,14 @@ describe('ffmpeg source: bad input (real ffmpeg)', function () {
       () => new FfmpegSource({ id: 0, url: 'rtsp://cam/live' }),
       /needs a reconnectPolicy/,
     );
+    assert.throws(
+      () => new FfmpegSource({ id: 0, url: 'a.mp4', decoderThreads: 1.5 }),
+      /decoderThreads must be a whole number, got 1.5/,
+    );
+    assert.throws(
+      () => new FfmpegSource({ id: 0, url: 'a.mp4', decoderThreads: 65 }),
+      /decoderThreads must be in 0..64, got 65/,
+    );
     assert.throws(() => new FfmpegSource({ id: 0, url: 'synthetic:' }), /SyntheticSource/);
     assert.throws(
       () => new FfmpegSource({ id: 0, url: 'ftp://host/a.mp4' }),

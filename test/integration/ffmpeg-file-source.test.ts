@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Frame } from '../../src/domain/frame.js';
 import { READ_BUFFER_BYTES } from '../../src/source/ffmpeg/socket-pair.js';
 import { FfmpegSource } from '../../src/source/ffmpeg/ffmpeg-source.js';
@@ -69,6 +70,34 @@ describe('ffmpeg file source (real ffmpeg)', function () {
     assert.deepEqual([st.state, st.framesRead], ['ended', 20]);
     await src.stop();
     await src.stop();
+  });
+
+  it('runs ffmpeg with -threads N before -i when decoderThreads is set, and reads every frame', async () => {
+    const src = new FfmpegSource({ id: 3, url: clip, decoderThreads: 1 });
+    try {
+      await src.start();
+      const first = await src.next();
+      assert.equal(first?.seq, 1);
+      const args = ffmpegChildren()
+        .filter((c) => c.stat[0] !== 'Z')
+        .map((c) => readFileSync(`/proc/${c.pid}/cmdline`, 'utf8').split('\0'))
+        .find((a) => a.includes('image2pipe'));
+      assert.ok(args, 'the decoding ffmpeg is running');
+      assert.deepEqual(args.slice(args.indexOf('-threads'), args.indexOf('-threads') + 2), [
+        '-threads',
+        '1',
+      ]);
+      assert.ok(args.indexOf('-threads') < args.indexOf('-i'));
+      first?.release();
+      let n = 1;
+      for (let f = await src.next(); f; f = await src.next()) {
+        n++;
+        f.release();
+      }
+      assert.equal(n, 20);
+    } finally {
+      await src.stop();
+    }
   });
 
   it('restarts at end of file when loop is set, numbering frames on', async () => {

@@ -38,6 +38,7 @@ function session(clip: string, extra: Partial<SessionOptions> = {}) {
       ioTimeoutMs: 5000,
       analyzeMs: 1000,
       rtspTransport: 'tcp',
+      decoderThreads: 0,
     }),
     handoff,
     pool,

@@ -89,6 +89,19 @@ describe('configuration loading', () => {
     assert.equal(err.code, 'ADELINE_ERR_CONFIG');
   });
 
+  it('takes pipeline.decoder_threads 0 (default, ffmpeg decides) to 64, and names the key otherwise', () => {
+    assert.equal(loadConfig({ env: {} }).config.pipeline.decoder_threads, 0);
+    assert.equal(
+      loadConfig({ env: {}, overrides: { 'pipeline.decoder_threads': 1 } }).config.pipeline
+        .decoder_threads,
+      1,
+    );
+    expectConfigError(
+      () => loadConfig({ env: {}, overrides: { 'pipeline.decoder_threads': -1 } }),
+      'pipeline.decoder_threads',
+    );
+  });
+
   it('takes models.inference_priority normal (default) or background, and names the values otherwise', () => {
     assert.equal(loadConfig({ env: {} }).config.models.inference_priority, 'normal');
     const bg = loadConfig({ env: {}, overrides: { 'models.inference_priority': 'background' } });

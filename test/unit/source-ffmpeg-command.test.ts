@@ -14,6 +14,7 @@ const base: FfmpegInput = {
   ioTimeoutMs: 5000,
   analyzeMs: 1000,
   rtspTransport: 'tcp',
+  decoderThreads: 0,
 };
 const OUT = [
   '-map',
@@ -46,6 +47,21 @@ describe('ffmpeg command line and error text', () => {
       'file:/v/cam:1.mp4',
       ...OUT,
     ]);
+  });
+
+  it('limits the decoder threads before -i only when pipeline.decoder_threads is set', () => {
+    const file = { ...base, kind: 'file' as const, target: '/v/a.mp4' };
+    assert.ok(!buildFfmpegArgs(file).includes('-threads'), '0 leaves it to ffmpeg');
+    const one = buildFfmpegArgs({ ...file, decoderThreads: 1 });
+    assert.deepEqual(one.slice(HEAD.length, HEAD.length + 2), ['-threads', '1']);
+    assert.ok(one.indexOf('-threads') < one.indexOf('-i'), 'an input (decoder) option');
+    const stream = buildFfmpegArgs({
+      ...base,
+      target: 'rtsp://cam/1',
+      scheme: 'rtsp',
+      decoderThreads: 3,
+    });
+    assert.ok(stream.indexOf('-threads') < stream.indexOf('-i') && stream.includes('3'));
   });
 
   it('passes frames through with their own timestamps instead of forcing a constant rate', () => {

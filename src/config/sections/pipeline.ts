@@ -39,6 +39,12 @@ export const PipelineSchema = z.object({
     16,
     'Frames admitted to the pipeline at once, across all sources. 2 overlaps preparing frame N+1 with inferring frame N.',
   ),
+  decoder_threads: posInt(
+    0,
+    0,
+    64,
+    "Threads ffmpeg decodes each file or stream source with (ffmpeg -threads, before -i). 0 (default): ffmpeg decides, about one per core. 1 keeps a decoder on one core at a time: with models.inference_priority background on 2 cores it kept 1280×720 throughput that ffmpeg's threads otherwise take from inference (docs/benchmarks.md). One thread decodes 1280×720 H.264 at a few hundred frames/s here; check a 4K camera with `ffmpeg -threads 1 -i URL -f null -` before lowering it.",
+  ),
   worker_stages: z
     .union([z.boolean(), z.literal('auto')])
     .default('auto')

@@ -15,6 +15,8 @@ export interface FfmpegInput {
   /** How long ffmpeg may analyse a stream before the first frame, milliseconds. */
   analyzeMs: number;
   rtspTransport: 'tcp' | 'udp';
+  /** ffmpeg's decoder threads (`-threads` before `-i`); 0 leaves it to ffmpeg (about one per core). */
+  decoderThreads: number;
 }
 
 /**
@@ -27,6 +29,7 @@ export function buildFfmpegArgs(
   version: FfmpegVersion | null = null,
 ): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error'];
+  if (input.decoderThreads > 0) args.push('-threads', String(input.decoderThreads));
   if (input.kind === 'file') {
     if (input.realtime) args.push('-re');
     // file: keeps ffmpeg from reading "a:b.mp4" as protocol "a".
@@ -51,7 +54,12 @@ export function buildFfmpegArgs(
 /** The ffmpeg input of a classified file or stream URL. */
 export function ffmpegInput(
   c: Extract<ClassifiedSource, { kind: 'file' | 'stream' }>,
-  o: { ioTimeoutMs: number; analyzeMs: number; rtspTransport: 'tcp' | 'udp' },
+  o: {
+    ioTimeoutMs: number;
+    analyzeMs: number;
+    rtspTransport: 'tcp' | 'udp';
+    decoderThreads: number;
+  },
   live: boolean,
 ): FfmpegInput {
   return {
@@ -62,5 +70,6 @@ export function ffmpegInput(
     ioTimeoutMs: o.ioTimeoutMs,
     analyzeMs: o.analyzeMs,
     rtspTransport: o.rtspTransport,
+    decoderThreads: o.decoderThreads,
   };
 }

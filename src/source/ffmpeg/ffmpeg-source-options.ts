@@ -32,6 +32,8 @@ export interface FfmpegSourceOptions {
   ffprobePath?: string;
   /** RTSP transport. Default tcp. */
   rtspTransport?: 'tcp' | 'udp';
+  /** ffmpeg's decoder threads (pipeline.decoder_threads); 0 (default) leaves it to ffmpeg. */
+  decoderThreads?: number;
   /** Relative file paths resolve against it. Default process.cwd(). */
   cwd?: string;
 }
@@ -52,6 +54,7 @@ export interface ResolvedOptions {
   ffmpegPath: string;
   ffprobePath: string;
   rtspTransport: 'tcp' | 'udp';
+  decoderThreads: number;
   cwd: string;
 }
 
@@ -61,6 +64,12 @@ function num(name: string, v: number | undefined, dflt: number, min: number, max
     throw new TypeError(`${name} must be a number, got ${typeof v}`);
   if (v < min || v > max) throw new RangeError(`${name} must be in ${min}..${max}, got ${v}`);
   return v;
+}
+
+function int(name: string, v: number | undefined, dflt: number, min: number, max: number): number {
+  const n = num(name, v, dflt, min, max);
+  if (!Number.isInteger(n)) throw new RangeError(`${name} must be a whole number, got ${n}`);
+  return n;
 }
 
 function optBool(name: string, v: boolean | undefined): boolean | undefined {
@@ -104,6 +113,7 @@ export function resolveOptions(o: FfmpegSourceOptions): ResolvedOptions {
     ffmpegPath: str('ffmpegPath', o.ffmpegPath, 'ffmpeg'),
     ffprobePath: str('ffprobePath', o.ffprobePath, 'ffprobe'),
     rtspTransport: transport,
+    decoderThreads: int('decoderThreads', o.decoderThreads, 0, 0, 64),
     cwd: str('cwd', o.cwd, process.cwd()),
   };
 }
