@@ -8,6 +8,16 @@ import { stopAll } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 import { decodeAll, ffmpegChildren, H, makeVideo, W } from './ffmpeg-fixtures.js';
 
+/** Takes and releases frames until the source ends; returns how many. */
+async function drain(src: FfmpegSource): Promise<number> {
+  let n = 0;
+  for (let f = await src.next(); f; f = await src.next()) {
+    n++;
+    f.release();
+  }
+  return n;
+}
+
 /** A pipeline with `slots` slots that finishes each frame at once. */
 function pipeline(slots: number) {
   const frames: Frame[] = [];
@@ -89,12 +99,7 @@ describe('ffmpeg file source (real ffmpeg)', function () {
       ]);
       assert.ok(args.indexOf('-threads') < args.indexOf('-i'));
       first?.release();
-      let n = 1;
-      for (let f = await src.next(); f; f = await src.next()) {
-        n++;
-        f.release();
-      }
-      assert.equal(n, 20);
+      assert.equal(1 + (await drain(src)), 20);
     } finally {
       await src.stop();
     }
@@ -134,12 +139,7 @@ describe('ffmpeg file source (real ffmpeg)', function () {
         `the decoder was paused after ${src.status().framesRead} frames (at most ${limit})`,
       );
       assert.notEqual(src.status().state, 'stalled');
-      let n = 1;
-      for (let f = await src.next(); f; f = await src.next()) {
-        n++;
-        f.release();
-      }
-      assert.equal(n, 20);
+      assert.equal(1 + (await drain(src)), 20);
     } finally {
       await src.stop();
     }
