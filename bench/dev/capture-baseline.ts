@@ -36,6 +36,8 @@ const cases: Record<string, FrameDetections> = {};
 try {
   for (const c of REAL_CASES) {
     process.stderr.write(`capturing ${c.key} (${BASELINE_FRAMES} frames)\n`);
+    // The same capture as bench/lib/detection-check.ts, written out here: this script must run
+    // in a worktree of an older commit, which has detections.ts but not detection-check.ts.
     cases[c.key] = await captureDetections(
       {
         model: c.model,

@@ -7,8 +7,9 @@
  * loop: health checks, MQTT, telemetry; ffmpeg; V8's helpers) preempts inference at once, instead
  * of waiting for the end of the inference thread's time slice. On a saturated 2-core machine this
  * cut the real-video event-loop maximum by 5–14 ms, and cost up to a fifth of the frames/s with a
- * 1280×720 source, whose ffmpeg threads preempt inference too (docs/benchmarks.md). A SCHED_IDLE thread gets no CPU while other threads of its cgroup want it
- * all, so it belongs where the service has a cgroup of its own (a container, a systemd unit).
+ * 1280×720 source, whose ffmpeg threads preempt inference too (docs/benchmarks.md). A SCHED_IDLE
+ * thread gets no CPU while other threads of its cgroup want it all, so it belongs where the
+ * service has a cgroup of its own (a container, a systemd unit).
  *
  * Node has no binding for sched_setscheduler, so the worker runs util-linux's `chrt` on its own
  * thread id (from /proc/thread-self). Lowering one's own policy to SCHED_IDLE needs no privilege.

@@ -43,7 +43,7 @@ export const PipelineSchema = z.object({
     0,
     0,
     64,
-    "Threads ffmpeg decodes each file or stream source with (ffmpeg -threads, before -i). 0 (default): ffmpeg decides, about one per core. 1 keeps a decoder on one core at a time: with models.inference_priority background on 2 cores it kept 1280×720 throughput that ffmpeg's threads otherwise take from inference (docs/benchmarks.md). One thread decodes 1280×720 H.264 at a few hundred frames/s here; before lowering it for a 4K camera, time `ffmpeg -threads 1 -i <file> -f null -` on a recording from it (the speed= it prints must stay above 1x at the camera's frame rate).",
+    "Threads ffmpeg decodes each file or stream source with (ffmpeg -threads, before -i). 0 (default): ffmpeg decides, about one per core. 1 keeps a decoder on one core at a time: with models.inference_priority background on 2 cores the 1280×720 real video then ran within 3–6 % of the defaults' frames/s (docs/benchmarks.md). One thread decoded that 1280×720 H.264 file at about 220 frames/s here (380 with ffmpeg's default); before lowering it for a 4K camera, time `ffmpeg -threads 1 -i <file> -f null -` on a recording from it (the speed= it prints must stay above 1x at the camera's frame rate).",
   ),
   worker_stages: z
     .union([z.boolean(), z.literal('auto')])
