@@ -5,21 +5,30 @@
  *   CHILD_NODE_OPTIONS="--import $PWD/bench/dev/preload/lateness-log.mjs" \
  *     node --import tsx bench/dev/realvideo-ab.ts people/yolo11n-320 1
  *
- * Lines (milliseconds since start): `LATE n` when a 5 ms timer fired more than 8 ms late, `gc kind=k
- * n` for collections over 2 ms, `spawn bin n` for each synchronous child_process.spawn. File:
- * $LATENESS_LOG, default /tmp/adeline-lateness.log (appended to).
+ * Lines (milliseconds since start): `LATE n run r wait w slices s` when a 5 ms timer fired more
+ * than 8 ms late, with the main thread's time on a CPU (r) and runnable but waiting for one (w)
+ * over that tick, from /proc/<pid>/task/<pid>/schedstat; `gc kind=k n` for collections over 2 ms;
+ * `spawn bin n` for each synchronous child_process.spawn. File: $LATENESS_LOG, default
+ * /tmp/adeline-lateness.log (appended to). LATE_TIMER=0 leaves the 5 ms timer out (to measure a
+ * setting below without the timer's own cost).
  *
- * WORKER_SCHED=batch|idle|nice19 also moves every thread named WorkerThread (the inference worker,
- * and ONNX Runtime's pool threads created after it) to that policy once it appears, with chrt or
- * os.setPriority: the experiments of docs/benchmarks.md ("The recorded run, and the event-loop
- * bar"). models.inference_priority is the supported way to get `idle`.
+ * Scheduling experiments of docs/benchmarks.md ("The recorded run, and the event-loop bar" and
+ * "Where the event loop waits"); none of them is a setting of the service:
+ * - WORKER_SCHED=batch|idle|niceN moves every thread named WorkerThread (the inference worker,
+ *   and ONNX Runtime's pool threads created after it) to that policy once it appears, with chrt
+ *   or os.setPriority. models.inference_priority is the supported way to get `idle`.
+ * - FFMPEG_SCHED=idle|niceN starts ffmpeg under `chrt --idle 0` or `nice -n N`.
+ * - AFFINITY=split pins the main thread (and what it starts later: ffmpeg) to CPU 0 and the
+ *   inference worker to CPU 1, with taskset.
+ * - MAIN_SLICE_US=n gives the main thread an EEVDF slice of n µs (sched_setattr through perl's
+ *   syscall, Linux 6.12+), and the threads created later their default back.
  */
 import childProcess, { execFileSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { setPriority } from 'node:os';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
-import { setInterval } from 'node:timers';
+import { setInterval, setTimeout } from 'node:timers';
 import { isMainThread } from 'node:worker_threads';
 
 if (isMainThread) {
@@ -28,13 +37,25 @@ if (isMainThread) {
   const log = (s) => appendFileSync(out, `${(performance.now() - t0).toFixed(1)} ${s}\n`);
   log(`start pid ${process.pid}`);
 
+  // schedstat: ns on a CPU, ns runnable but waiting for one, slices. Their deltas over a late
+  // tick tell the main thread's own work (run) from the wait for a core (wait).
+  const schedstat = () =>
+    readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
   let last = performance.now();
-  setInterval(() => {
-    const now = performance.now();
-    const late = now - last - 5;
-    if (late > 8) log(`LATE ${late.toFixed(1)}`);
-    last = now;
-  }, 5).unref();
+  let lastStat = schedstat();
+  if (process.env.LATE_TIMER !== '0')
+    setInterval(() => {
+      const now = performance.now();
+      const stat = schedstat();
+      const late = now - last - 5;
+      if (late > 8) {
+        const run = ((stat[0] - lastStat[0]) / 1e6).toFixed(1);
+        const wait = ((stat[1] - lastStat[1]) / 1e6).toFixed(1);
+        log(`LATE ${late.toFixed(1)} run ${run} wait ${wait} slices ${stat[2] - lastStat[2]}`);
+      }
+      last = now;
+      lastStat = stat;
+    }, 5).unref();
 
   new PerformanceObserver((list) => {
     for (const e of list.getEntries())
@@ -42,8 +63,13 @@ if (isMainThread) {
   }).observe({ entryTypes: ['gc'] });
 
   const spawn = childProcess.spawn;
+  const ffmpegSched = process.env.FFMPEG_SCHED;
   childProcess.spawn = function (...args) {
     const s = performance.now();
+    if (ffmpegSched === 'idle' && String(args[0]).endsWith('ffmpeg'))
+      args = ['chrt', ['--idle', '0', String(args[0]), ...args[1]], ...args.slice(2)];
+    else if (ffmpegSched?.startsWith('nice') && String(args[0]).endsWith('ffmpeg'))
+      args = ['nice', ['-n', ffmpegSched.slice(4), String(args[0]), ...args[1]], ...args.slice(2)];
     const child = spawn.apply(this, args);
     log(`spawn ${String(args[0])} ${(performance.now() - s).toFixed(1)}`);
     return child;
@@ -54,7 +80,7 @@ if (isMainThread) {
   if (policy) {
     const done = new Set();
     const apply = (tid) => {
-      if (policy === 'nice19') setPriority(tid, 19);
+      if (policy.startsWith('nice')) setPriority(tid, Number(policy.slice(4)));
       else
         execFileSync('chrt', [
           policy === 'batch' ? '--batch' : '--idle',
@@ -77,5 +103,58 @@ if (isMainThread) {
         }
       }
     }, 300).unref();
+  }
+
+  if (process.env.AFFINITY === 'split') {
+    // The main thread (and what it starts later: ffmpeg, the worker) on CPU 0; the inference
+    // worker, once it appears, on CPU 1, which its ONNX Runtime pool threads then inherit.
+    execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    log('main -> cpu 0');
+    const pinned = new Set();
+    setInterval(() => {
+      for (const t of readdirSync('/proc/self/task')) {
+        if (pinned.has(t)) continue;
+        try {
+          if (readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() !== 'WorkerThread') continue;
+          execFileSync('taskset', ['-p', '-c', '1', t], { stdio: 'ignore' });
+          pinned.add(t);
+          log(`thread ${t} -> cpu 1`);
+        } catch (err) {
+          log(`thread ${t}: ${String(err)}`);
+          pinned.add(t);
+        }
+      }
+    }, 50).unref();
+  }
+
+  const sliceUs = process.env.MAIN_SLICE_US;
+  if (sliceUs) {
+    // EEVDF's custom slice (Linux 6.12+): sched_setattr(tid, {size 48, SCHED_OTHER, runtime}).
+    const script =
+      'my $a=pack("LLQlLQQQ",48,0,0,0,0,$ARGV[1]*1000,0,0);' +
+      'syscall(314,$ARGV[0]+0,$a,0)==0 or die "sched_setattr: $!\\n"';
+    const slice = (tid, us) => execFileSync('perl', ['-e', script, String(tid), String(us)]);
+    slice(process.pid, sliceUs);
+    log(`main slice ${sliceUs} us`);
+    // Threads created later inherit it; give each its default (0) back once it appears.
+    const seen = new Set([String(process.pid)]);
+    setInterval(() => {
+      for (const t of readdirSync('/proc/self/task')) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        try {
+          slice(t, 0);
+        } catch (err) {
+          log(`thread ${t}: ${String(err)}`);
+        }
+      }
+    }, 200).unref();
+    setTimeout(() => {
+      for (const t of readdirSync('/proc/self/task')) {
+        const sched = readFileSync(`/proc/self/task/${t}/sched`, 'utf8');
+        const comm = readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim();
+        log(`thread ${t} ${comm} ${/se\.slice\s*:\s*(\d+)/.exec(sched)?.[1]}`);
+      }
+    }, 4000).unref();
   }
 }
