@@ -2,6 +2,8 @@
  * Development A/B runner (not part of the suite's results): the demo model's full-speed service
  * runs in the given telemetry modes, interleaved, N rounds; prints fps and CPU per frame per run
  * and the mean per mode. `node --import tsx bench/dev/ab.ts [rounds] [modes] [--set k=v ...]`
+ * CHILD_ENV='K=V,K=V' gives the service extra environment variables (the bench passes none of its
+ * own ADELINE_* variables on), e.g. CHILD_ENV=ADELINE_MAX_SEMI_SPACE_MB=0.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,12 @@ if (!demo) throw new Error('no demo model');
 const infra = await startInfra();
 const { sink, brokerUrl } = infra;
 const ctx = devContext(infra, demo);
+const childEnv: Record<string, string> = Object.fromEntries(
+  (process.env.CHILD_ENV ?? '')
+    .split(',')
+    .filter((kv) => kv.includes('='))
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 const by: Record<string, number[]> = {};
 try {
   for (let r = 0; r < rounds; r++) {
@@ -43,6 +51,7 @@ try {
           otlpEndpoint: mode === 'live' ? sink.endpoint : ctx.deadEndpoint,
           brokerUrl,
           set,
+          env: childEnv,
           ...(process.env.PROF_DIR ? { cpuProfDir: `${process.env.PROF_DIR}/${mode}${r}` } : {}),
         },
         { warmupS: 2, windowS: 8 },

@@ -9,7 +9,9 @@
  * CASE is a key of REAL_CASES (people/yolo11n-320, …). A variant is a comma-separated list of
  * config settings; `pipeline.worker_stages` defaults to auto. No variant: one, the defaults.
  * PROF_DIR=dir records --cpu-prof profiles and prints the main thread's top functions;
- * CHILD_NODE_OPTIONS is the service's NODE_OPTIONS (e.g. `--import /tmp/trace-gc.mjs`).
+ * CHILD_NODE_OPTIONS is the service's NODE_OPTIONS (e.g. `--import /tmp/trace-gc.mjs`). A
+ * variant's `env.NAME=value` entries are environment variables of the service instead of settings
+ * (`--variant env.ADELINE_MAX_SEMI_SPACE_MB=0`: the bench passes none of its own ADELINE_* variables on).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,13 +73,22 @@ try {
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? variants : [...variants].reverse();
     for (const v of order) {
-      const { 'pipeline.worker_stages': ws = 'auto', ...rest } = v;
+      const { 'pipeline.worker_stages': ws = 'auto', ...settings } = v;
+      const rest = Object.fromEntries(
+        Object.entries(settings).filter(([k]) => !k.startsWith('env.')),
+      );
+      const extraEnv = Object.fromEntries(
+        Object.entries(settings)
+          .filter(([k]) => k.startsWith('env.'))
+          .map(([k, val]) => [k.slice(4), String(val)]),
+      );
       const prof = process.env.PROF_DIR
         ? `${process.env.PROF_DIR}/r${r}-${variants.indexOf(v)}`
         : undefined;
-      const env = process.env.CHILD_NODE_OPTIONS
-        ? { NODE_OPTIONS: process.env.CHILD_NODE_OPTIONS }
-        : undefined;
+      const env = {
+        ...extraEnv,
+        ...(process.env.CHILD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.CHILD_NODE_OPTIONS } : {}),
+      };
       const f = await serviceRun(ctx, c, ws === 'auto' ? 'auto' : ws === true, rest, prof, env);
       const t = f.run.cpuMsPerFrameByThread;
       console.log(
