@@ -4,8 +4,9 @@
  * - the default placement against the stored baseline, captured from the code before the change
  *   (bench/baselines/realvideo-detections.<kernel class>.json). ONNX Runtime's kernels differ by
  *   instruction set (AVX2 against AVX-512/VNNI sum in another order), so the run is held to the
- *   file captured with this machine's instruction sets and ONNX Runtime; without one, the
- *   comparison with another file is reported and not held to the bar;
+ *   file captured with this machine's kernel class and ONNX Runtime (other flags within the class,
+ *   such as avx_vnni beside avx512_vnni, are noted); without one, the comparison with another
+ *   file is reported and not held to the bar;
  * - the default placement against the other one (`pipeline.worker_stages` forced), in the same
  *   run on the same machine: the old split is still the code path of `worker_stages: false`, so
  *   this comparison holds on any machine.
@@ -19,7 +20,7 @@ import {
   type DetectionComparison,
   type FrameDetections,
 } from './detections.js';
-import { BASELINE_DIR, isBaselineFile } from './baseline-file.js';
+import { BASELINE_DIR, isBaselineFile, kernelClass } from './baseline-file.js';
 import { instructionSets, machineInfo } from './machine.js';
 import { BASELINE_FRAMES, type RealCase } from './realworld.js';
 
@@ -28,6 +29,8 @@ export interface DetectionCheck {
   vsBaseline: DetectionComparison | null;
   /** Why the stored baseline is not held to the bar on this machine; null when it is. */
   baselineCaveat: string | null;
+  /** Instruction sets that differ within the same kernel class (held to the bar all the same). */
+  baselineNote: string | null;
   /** The baseline file compared with (repository-relative), or where none was found. */
   baselinePath: string;
   /** The default placement against the other placement, same run, same machine. */
@@ -65,7 +68,10 @@ const thisMachine = (): Kernels => ({
   onnxruntime: machineInfo().onnxruntime,
 });
 
-/** Null when the baseline was captured with this machine's kernels; else what differs. */
+/**
+ * Null when the baseline was captured with this machine's kernels: the same kernel class (what
+ * MLAS dispatches to) and ONNX Runtime version; else what differs.
+ */
 export function baselineCaveat(
   m: BaselineMachine | undefined,
   here: Kernels = thisMachine(),
@@ -75,7 +81,7 @@ export function baselineCaveat(
   const theirs = m.instructionSets.join(' ');
   const ours = here.instructionSets.join(' ');
   const diffs: string[] = [];
-  if (theirs !== ours)
+  if (kernelClass(m.instructionSets) !== kernelClass(here.instructionSets))
     diffs.push(`kernel instruction sets ${theirs || 'none'} there, ${ours || 'none'} here`);
   if (m.onnxruntime !== here.onnxruntime)
     diffs.push(`onnxruntime-node ${m.onnxruntime ?? '?'} there, ${here.onnxruntime} here`);
@@ -84,10 +90,34 @@ export function baselineCaveat(
     : `baseline captured on another CPU (${m.cpuModel ?? 'unknown'}): ${diffs.join('; ')}`;
 }
 
+/**
+ * Instruction sets that differ between two CPUs of the same kernel class (e.g. `avx_vnni` beside
+ * `avx512_vnni`, which MLAS does not use once it has the AVX-512 kernels); null when none do or
+ * the classes differ (baselineCaveat says so then).
+ */
+export function baselineNote(
+  m: BaselineMachine | undefined,
+  here: Kernels = thisMachine(),
+): string | null {
+  if (!m?.instructionSets || kernelClass(m.instructionSets) !== kernelClass(here.instructionSets))
+    return null;
+  const only = (a: readonly string[], b: readonly string[]) => a.filter((f) => !b.includes(f));
+  const there = only(m.instructionSets, here.instructionSets);
+  const ours = only(here.instructionSets, m.instructionSets);
+  if (there.length === 0 && ours.length === 0) return null;
+  const parts = [
+    ...(ours.length ? [`${ours.join(' ')} here only`] : []),
+    ...(there.length ? [`${there.join(' ')} there only`] : []),
+  ];
+  return `same kernel class (${kernelClass(here.instructionSets)}) as the baseline's CPU; other instruction sets: ${parts.join(', ')}`;
+}
+
 export interface ChosenBaseline {
   path: string;
   file: BaselineFile;
   caveat: string | null;
+  /** baselineNote: flags that differ within the kernel class; null when none do. */
+  note: string | null;
 }
 
 /**
@@ -107,7 +137,14 @@ export function chooseBaseline(
   const found = names.flatMap((n) => {
     const file = loadBaseline(join(dir, n));
     return file
-      ? [{ path: join(BASELINE_DIR, n), file, caveat: baselineCaveat(file.machine, here) }]
+      ? [
+          {
+            path: join(BASELINE_DIR, n),
+            file,
+            caveat: baselineCaveat(file.machine, here),
+            note: baselineNote(file.machine, here),
+          },
+        ]
       : [];
   });
   return found.find((b) => b.caveat === null) ?? found[0] ?? null;
@@ -145,6 +182,7 @@ export async function checkDetections(
   return {
     vsBaseline: baseline ? compareDetections(baseline, got) : null,
     baselineCaveat: baseline ? (chosen?.caveat ?? null) : null,
+    baselineNote: baseline ? (chosen?.note ?? null) : null,
     baselinePath: chosen?.path ?? join(BASELINE_DIR, 'realvideo-detections.*.json'),
     vsOtherPlacement: compareDetections(other, got),
   };

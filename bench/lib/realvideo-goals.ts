@@ -127,7 +127,7 @@ export function goalsOf(r: CaseResult): Goal[] {
       goal: d.baselineCaveat ? '(reported)' : '0',
       met: vb && !d.baselineCaveat ? vb.same : null,
       absolute: vb
-        ? `${compared(vb)} (${d.baselinePath})${d.baselineCaveat ? `; not held to the bar: ${d.baselineCaveat}` : ''}`
+        ? `${compared(vb)} (${d.baselinePath})${d.baselineCaveat ? `; not held to the bar: ${d.baselineCaveat}` : ''}${d.baselineNote ? `; ${d.baselineNote}` : ''}`
         : `no baseline for ${r.key} in ${d.baselinePath}`,
     },
     {

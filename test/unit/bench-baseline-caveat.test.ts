@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baselineFile, kernelClass } from '../../bench/lib/baseline-file.js';
-import { baselineCaveat, chooseBaseline, loadBaseline } from '../../bench/lib/detection-check.js';
+import {
+  baselineCaveat,
+  baselineNote,
+  chooseBaseline,
+  loadBaseline,
+} from '../../bench/lib/detection-check.js';
 
 const HERE = { instructionSets: ['avx', 'avx2', 'fma', 'f16c'], onnxruntime: '1.30.0' };
 
@@ -28,6 +33,33 @@ describe('bench detection baseline: when it is held to the bar', () => {
     assert.match(c, /Intel Xeon/);
     assert.match(c, /avx512f avx512_vnni there, avx avx2 fma f16c here/);
     assert.doesNotMatch(c, /onnxruntime/);
+  });
+
+  it('holds the bar within the same kernel class, and notes the flags that differ', () => {
+    // The avx512vnni baseline's CPU, and a later EPYC that also has avx_vnni (which MLAS does
+    // not use once it has AVX-512 VNNI).
+    const isa = ['avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni'];
+    const m = {
+      cpuModel: 'AMD EPYC',
+      instructionSets: [...isa, 'avx512_bf16'],
+      onnxruntime: '1.30.0',
+    };
+    const here = { instructionSets: [...isa, 'avx_vnni', 'avx512_bf16'], onnxruntime: '1.30.0' };
+    assert.equal(baselineCaveat(m, here), null);
+    assert.equal(
+      baselineNote(m, here),
+      "same kernel class (avx512vnni) as the baseline's CPU; other instruction sets: avx_vnni here only",
+    );
+    const fewer = { instructionSets: isa, onnxruntime: '1.30.0' };
+    assert.match(baselineNote(m, fewer) ?? '', /avx512_bf16 there only/);
+    assert.equal(baselineNote(m, { ...here, instructionSets: m.instructionSets }), null);
+    assert.equal(baselineNote(m, HERE), null, 'another class: the caveat speaks, not the note');
+    assert.ok(baselineCaveat(m, HERE), 'avx2 against avx512vnni is not held to the bar');
+    assert.match(
+      baselineCaveat(m, { ...here, onnxruntime: '1.31.0' }) ?? '',
+      /onnxruntime-node 1\.30\.0 there, 1\.31\.0 here/,
+      'the same class with another ONNX Runtime is not held to the bar',
+    );
   });
 
   it('names both ONNX Runtime versions when only the runtime differs', () => {
@@ -98,6 +130,17 @@ describe('bench detection baseline: when it is held to the bar', () => {
       const same = chooseBaseline(dir, HERE);
       assert.match(same?.path ?? '', /realvideo-detections\.avx2\.json$/);
       assert.equal(same?.caveat, null);
+      assert.equal(same?.note, null);
+      // A CPU of the avx512vnni class with one more flag than the file's: that file, held to the
+      // bar, not the alphabetically first (avx2) one.
+      const vnni = {
+        instructionSets: ['avx', 'avx2', 'avx512f', 'avx512_vnni', 'avx_vnni'],
+        onnxruntime: '1.30.0',
+      };
+      const sameClass = chooseBaseline(dir, vnni);
+      assert.match(sameClass?.path ?? '', /avx512vnni/);
+      assert.equal(sameClass?.caveat, null);
+      assert.match(sameClass?.note ?? '', /avx_vnni here only/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
