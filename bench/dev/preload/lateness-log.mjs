@@ -37,12 +37,32 @@ if (isMainThread) {
   const log = (s) => appendFileSync(out, `${(performance.now() - t0).toFixed(1)} ${s}\n`);
   log(`start pid ${process.pid}`);
 
+  /**
+   * Calls `apply(tid)` once for each thread of this process that appears (and, with `name`, is
+   * named so), checking every `ms`; an error is logged and the thread is not tried again.
+   */
+  const eachNewThread = (name, ms, apply, seen = new Set()) =>
+    setInterval(() => {
+      for (const t of readdirSync('/proc/self/task')) {
+        if (seen.has(t)) continue;
+        try {
+          if (name && readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() !== name) continue;
+          seen.add(t);
+          apply(t);
+        } catch (err) {
+          seen.add(t);
+          log(`thread ${t}: ${String(err)}`);
+        }
+      }
+    }, ms).unref();
+
   // schedstat: ns on a CPU, ns runnable but waiting for one, slices. Their deltas over a late
   // tick tell the main thread's own work (run) from the wait for a core (wait).
   const schedstat = () =>
     readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
-  // WHO=1: also the CPU time every other thread on the machine got during a late tick (the
-  // threads are listed every 500 ms; reading them all at every tick costs the main thread ~1 %).
+  // WHO=1: also the CPU time every other thread on the machine got during a late tick. The
+  // threads are listed every 500 ms and all of them read at every tick, which adds to the main
+  // thread's work: use it to see who ran, and take maxima from runs without it.
   let who = null;
   if (process.env.WHO === '1') {
     let threads = [];
@@ -108,12 +128,19 @@ if (isMainThread) {
 
   const spawn = childProcess.spawn;
   const ffmpegSched = process.env.FFMPEG_SCHED;
+  // The command ffmpeg is started under: chrt --idle 0, or nice -n N.
+  const ffmpegPrefix =
+    ffmpegSched === 'idle'
+      ? ['chrt', '--idle', '0']
+      : ffmpegSched?.startsWith('nice')
+        ? ['nice', '-n', ffmpegSched.slice(4)]
+        : null;
   childProcess.spawn = function (...args) {
     const s = performance.now();
-    if (ffmpegSched === 'idle' && String(args[0]).endsWith('ffmpeg'))
-      args = ['chrt', ['--idle', '0', String(args[0]), ...args[1]], ...args.slice(2)];
-    else if (ffmpegSched?.startsWith('nice') && String(args[0]).endsWith('ffmpeg'))
-      args = ['nice', ['-n', ffmpegSched.slice(4), String(args[0]), ...args[1]], ...args.slice(2)];
+    if (ffmpegPrefix && String(args[0]).endsWith('ffmpeg')) {
+      const [cmd, ...pre] = ffmpegPrefix;
+      args = [cmd, [...pre, String(args[0]), ...args[1]], ...args.slice(2)];
+    }
     const child = spawn.apply(this, args);
     log(`spawn ${String(args[0])} ${(performance.now() - s).toFixed(1)}`);
     return child;
@@ -121,59 +148,28 @@ if (isMainThread) {
   syncBuiltinESMExports();
 
   const policy = process.env.WORKER_SCHED;
-  if (policy) {
-    const done = new Set();
-    const apply = (tid) => {
-      if (policy.startsWith('nice')) setPriority(tid, Number(policy.slice(4)));
-      else
-        execFileSync('chrt', [
-          policy === 'batch' ? '--batch' : '--idle',
-          '--pid',
-          '0',
-          String(tid),
-        ]);
-    };
-    setInterval(() => {
-      for (const t of readdirSync('/proc/self/task')) {
-        if (done.has(t)) continue;
-        try {
-          if (readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() !== 'WorkerThread') continue;
-          apply(Number(t));
-          done.add(t);
-          log(`thread ${t} -> ${policy}`);
-        } catch (err) {
-          log(`thread ${t}: ${String(err)}`);
-          done.add(t);
-        }
-      }
-    }, 300).unref();
-  }
+  if (policy)
+    eachNewThread('WorkerThread', 300, (t) => {
+      if (policy.startsWith('nice')) setPriority(Number(t), Number(policy.slice(4)));
+      else execFileSync('chrt', [policy === 'batch' ? '--batch' : '--idle', '--pid', '0', t]);
+      log(`thread ${t} -> ${policy}`);
+    });
 
   if (process.env.AFFINITY === 'split') {
     // The main thread (and what it starts later: ffmpeg, the worker) on CPU 0; the inference
     // worker, once it appears, on CPU 1, which its ONNX Runtime pool threads then inherit.
     execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
     log('main -> cpu 0');
-    const pinned = new Set();
-    setInterval(() => {
-      for (const t of readdirSync('/proc/self/task')) {
-        if (pinned.has(t)) continue;
-        try {
-          if (readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() !== 'WorkerThread') continue;
-          execFileSync('taskset', ['-p', '-c', '1', t], { stdio: 'ignore' });
-          pinned.add(t);
-          log(`thread ${t} -> cpu 1`);
-        } catch (err) {
-          log(`thread ${t}: ${String(err)}`);
-          pinned.add(t);
-        }
-      }
-    }, 50).unref();
+    eachNewThread('WorkerThread', 50, (t) => {
+      execFileSync('taskset', ['-p', '-c', '1', t], { stdio: 'ignore' });
+      log(`thread ${t} -> cpu 1`);
+    });
   }
 
   const sliceUs = process.env.MAIN_SLICE_US;
   if (sliceUs) {
     // EEVDF's custom slice (Linux 6.12+): sched_setattr(tid, {size 48, SCHED_OTHER, runtime}).
+    // 314 is sched_setattr's number on x86-64 only.
     const script =
       'my $a=pack("LLQlLQQQ",48,0,0,0,0,$ARGV[1]*1000,0,0);' +
       'syscall(314,$ARGV[0]+0,$a,0)==0 or die "sched_setattr: $!\\n"';
@@ -181,18 +177,7 @@ if (isMainThread) {
     slice(process.pid, sliceUs);
     log(`main slice ${sliceUs} us`);
     // Threads created later inherit it; give each its default (0) back once it appears.
-    const seen = new Set([String(process.pid)]);
-    setInterval(() => {
-      for (const t of readdirSync('/proc/self/task')) {
-        if (seen.has(t)) continue;
-        seen.add(t);
-        try {
-          slice(t, 0);
-        } catch (err) {
-          log(`thread ${t}: ${String(err)}`);
-        }
-      }
-    }, 200).unref();
+    eachNewThread(null, 200, (t) => slice(t, 0), new Set([String(process.pid)]));
     setTimeout(() => {
       for (const t of readdirSync('/proc/self/task')) {
         const sched = readFileSync(`/proc/self/task/${t}/sched`, 'utf8');
