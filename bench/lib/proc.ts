@@ -69,8 +69,8 @@ export function cpuMsPerFrameByThread(
   return out;
 }
 
-/** PIDs of the direct children of a process (ffmpeg under the service), from /proc. */
-export function childPids(pid: number): number[] {
+/** PIDs of the direct children of a process, from /proc. */
+function directChildren(pid: number): number[] {
   const out: number[] = [];
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
@@ -83,11 +83,28 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
-/** CPU seconds of the children of `pid` that are running now, by PID (0 for one that ended). */
-export function childCpuSeconds(pid: number): Map<number, number> {
+/**
+ * PIDs of the descendants of a process, from /proc: ffmpeg under the service's launcher
+ * (src/source/ffmpeg/launcher.ts), the launcher itself, and anything the service spawned directly.
+ */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (let todo = directChildren(pid); todo.length;) {
+    out.push(...todo);
+    todo = todo.flatMap(directChildren);
+  }
+  return out;
+}
+
+/**
+ * CPU seconds of the descendants of `pid` that are running now, by PID (0 for one that ended);
+ * with `comm`, only those of that command name (/proc/PID/comm).
+ */
+export function childCpuSeconds(pid: number, comm?: string): Map<number, number> {
   const out = new Map<number, number>();
   for (const c of childPids(pid)) {
     try {
+      if (comm !== undefined && readFileSync(`/proc/${c}/comm`, 'utf8').trim() !== comm) continue;
       out.set(c, cpuSeconds(c));
     } catch {
       /* ended meanwhile */

@@ -96,12 +96,16 @@ export async function serviceRun(
       warmupS: pick(ctx, 2, 1),
       windowS: pick(ctx, 8, 3),
       during: (svc) => {
+        // ffmpeg's CPU from the first sample on: what a process had used by then is left out,
+        // and one started later (the next pass of the looped file) counts from 0.
+        let firstSample = true;
         const sampleFfmpeg = () => {
-          for (const [pid, s] of childCpuSeconds(svc.pid)) {
+          for (const [pid, s] of childCpuSeconds(svc.pid, 'ffmpeg')) {
             const e = ffmpeg.get(pid);
             if (e) e.last = s;
-            else ffmpeg.set(pid, { first: ffmpeg.size === 0 ? s : 0, last: s });
+            else ffmpeg.set(pid, { first: firstSample ? s : 0, last: s });
           }
+          firstSample = false;
         };
         const scraped = svc.metrics().then(
           (s) => (scrapeA = s),

@@ -126,6 +126,7 @@ export function createSource(
     stallFactor: config.health.stall_factor,
     stallMinMs: config.health.stall_min_ms,
     decoderThreads: config.pipeline.decoder_threads,
+    launcher: config.pipeline.ffmpeg_launcher,
     cwd: deps.cwd,
   });
   return { source, maxFps };

@@ -55,6 +55,11 @@ export const LOG_EVENTS = {
     description:
       'A Unix socket pair for ffmpeg output could not be made; frames are read from a pipe (more garbage collection on the main thread). Logged once.',
   },
+  ffmpeg_launcher_exited: {
+    level: 'warn',
+    description:
+      'The small process that starts ffmpeg for the service (so that the service never forks itself while frames flow) exited; its ffmpeg runs were stopped, and sources reconnect or fail as when ffmpeg dies. After 3 such exits ffmpeg is started directly.',
+  },
   source_failed: {
     level: 'error',
     description: 'A source cannot be opened and will not be retried (file not found).',

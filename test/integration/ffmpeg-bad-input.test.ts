@@ -163,6 +163,10 @@ describe('ffmpeg source: bad input (real ffmpeg)', function () {
       () => new FfmpegSource({ id: 0, url: 'a.mp4', decoderThreads: 65 }),
       /decoderThreads must be in 0..64, got 65/,
     );
+    assert.throws(
+      () => new FfmpegSource({ id: 0, url: 'a.mp4', launcher: 'yes' as unknown as boolean }),
+      /launcher/,
+    );
     assert.throws(() => new FfmpegSource({ id: 0, url: 'synthetic:' }), /SyntheticSource/);
     assert.throws(
       () => new FfmpegSource({ id: 0, url: 'ftp://host/a.mp4' }),

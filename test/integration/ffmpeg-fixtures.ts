@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { launcher } from '../../src/source/ffmpeg/launcher.js';
 import { RetryForeverPolicy } from '../../src/resilience/reconnect-policy.js';
 import type { ReconnectPolicy } from '../../src/resilience/types.js';
 import { startProcess, tempDir, type Proc } from '../helpers/processes.js';
@@ -111,17 +112,20 @@ export function fastReconnect(id: number): ReconnectPolicy {
   return new RetryForeverPolicy({ service: `source_${id}`, initialDelayMs: 100, maxDelayMs: 400 });
 }
 
-/** PIDs and states (`Z` = zombie) of this process's ffmpeg children. */
+/**
+ * PIDs and states (`Z` = zombie) of the ffmpeg and ffprobe processes this process started:
+ * its children, and the children of its ffmpeg launcher (src/source/ffmpeg/launcher.ts).
+ */
 export function ffmpegChildren(): { pid: number; stat: string }[] {
-  const out = execFileSync('ps', [
-    '--ppid',
-    String(process.pid),
-    '-o',
-    'pid=,stat=,comm=',
-  ]).toString();
-  return out
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,stat=,comm='])
+    .toString()
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter((p) => p[2] === 'ffmpeg' || p[2] === 'ffprobe')
-    .map((p) => ({ pid: Number(p[0]), stat: p[1]! }));
+    .filter((p) => p.length >= 4);
+  const parents = new Set([String(process.pid)]);
+  const launcherPid = launcher.pid;
+  if (launcherPid !== undefined) parents.add(String(launcherPid));
+  return rows
+    .filter((p) => parents.has(p[1]!) && (p[3] === 'ffmpeg' || p[3] === 'ffprobe'))
+    .map((p) => ({ pid: Number(p[0]), stat: p[2]! }));
 }

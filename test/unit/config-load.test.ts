@@ -102,6 +102,19 @@ describe('configuration loading', () => {
     );
   });
 
+  it('takes pipeline.ffmpeg_launcher true (default) or false, from YAML or the environment, and names the key otherwise', () => {
+    assert.equal(loadConfig({ env: {} }).config.pipeline.ffmpeg_launcher, true);
+    assert.equal(
+      loadConfig({ env: { ADELINE_PIPELINE__FFMPEG_LAUNCHER: 'false' } }).config.pipeline
+        .ffmpeg_launcher,
+      false,
+    );
+    expectConfigError(
+      () => loadConfig({ env: {}, overrides: { 'pipeline.ffmpeg_launcher': 'sometimes' } }),
+      'pipeline.ffmpeg_launcher',
+    );
+  });
+
   it('takes models.inference_priority normal (default) or background, and names the values otherwise', () => {
     assert.equal(loadConfig({ env: {} }).config.models.inference_priority, 'normal');
     const bg = loadConfig({ env: {}, overrides: { 'models.inference_priority': 'background' } });

@@ -20,6 +20,7 @@
  * - FFMPEG_SCHED=idle|niceN starts ffmpeg under `chrt --idle 0` or `nice -n N`.
  * - AFFINITY=split pins the main thread (and what it starts later: ffmpeg) to CPU 0 and the
  *   inference worker to CPU 1, with taskset.
+ * - MAIN_NICE=n sets the main thread's nice value (threads created later get 0 back).
  * - MAIN_SLICE_US=n gives the main thread an EEVDF slice of n µs (sched_setattr through perl's
  *   syscall, Linux 6.12+), and the threads created later their default back.
  */
@@ -145,6 +146,23 @@ if (isMainThread) {
     log(`spawn ${String(args[0])} ${(performance.now() - s).toFixed(1)}`);
     return child;
   };
+  // The ffmpeg launcher (src/source/ffmpeg/launcher.ts) is forked: log each message sent to it
+  // with a handle (one per ffmpeg start) and how long send() took.
+  const fork = childProcess.fork;
+  childProcess.fork = function (...args) {
+    const child = fork.apply(this, args);
+    const send = child.send;
+    child.send = function (msg, handle, ...rest) {
+      const s = performance.now();
+      const r = send.call(this, msg, handle, ...rest);
+      if (handle)
+        log(
+          `launch ${msg?.args?.includes('image2pipe') ? 'ffmpeg' : '?'} ${(performance.now() - s).toFixed(1)}`,
+        );
+      return r;
+    };
+    return child;
+  };
   syncBuiltinESMExports();
 
   const policy = process.env.WORKER_SCHED;
@@ -164,6 +182,17 @@ if (isMainThread) {
       execFileSync('taskset', ['-p', '-c', '1', t], { stdio: 'ignore' });
       log(`thread ${t} -> cpu 1`);
     });
+  }
+
+  const mainNice = process.env.MAIN_NICE;
+  if (mainNice) {
+    // The main thread alone at nice MAIN_NICE (negative needs CAP_SYS_NICE or RLIMIT_NICE).
+    // Threads created later inherit it; each gets nice 0 back once it appears. V8's helpers
+    // exist before this preload runs and keep 0. ffmpeg inherits it too: FFMPEG_SCHED=niceN
+    // (relative) brings it back.
+    setPriority(0, Number(mainNice));
+    log(`main nice ${mainNice}`);
+    eachNewThread(null, 50, (t) => setPriority(Number(t), 0), new Set([String(process.pid)]));
   }
 
   const sliceUs = process.env.MAIN_SLICE_US;

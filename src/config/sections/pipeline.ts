@@ -45,6 +45,12 @@ export const PipelineSchema = z.object({
     64,
     "Threads ffmpeg decodes each file or stream source with (ffmpeg -threads, before -i). 0 (default): ffmpeg decides, about one per core. 1 keeps a decoder on one core at a time: with models.inference_priority background on 2 cores the 1280×720 real video then ran within 3–6 % of the defaults' frames/s (docs/benchmarks.md). One thread decoded that 1280×720 H.264 file at about 220 frames/s here (380 with ffmpeg's default); before lowering it for a 4K camera, time `ffmpeg -threads 1 -i <file> -f null -` on a recording from it (the speed= it prints must stay above 1x at the camera's frame rate).",
   ),
+  ffmpeg_launcher: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Start ffmpeg (file and stream sources) from a small launcher process that the service forks once, at the first source start. true (default): starting ffmpeg again (each pass of a looped file, each reconnect of a camera) no longer blocks the event loop while the kernel copies the service's page tables, 12–28 ms per start with a model loaded on 2 cores (docs/benchmarks.md); the launcher is a Node process of about 47 MiB resident, 9 MiB of it its own (the rest is the Node binary, shared with the service), and it stops every ffmpeg if the service dies. false: the service spawns ffmpeg itself. If the launcher exits 3 times, the service spawns ffmpeg itself (log event ffmpeg_launcher_exited).",
+    ),
   worker_stages: z
     .union([z.boolean(), z.literal('auto')])
     .default('auto')

@@ -1,10 +1,12 @@
 /**
  * One ffmpeg/ffprobe child process: stdout as a stream (or a socket the caller reads), stderr kept
- * (bounded) for error messages, killed by PID and always reaped (we await its exit).
+ * (bounded) for error messages, killed by PID and always reaped (we await its exit). A child
+ * that writes to a socket is started by the launcher process when it runs (launcher.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import type { Launcher, RemoteChild } from './launcher.js';
 
 const STDERR_LIMIT = 4096;
 
@@ -16,46 +18,64 @@ export interface ProcessExit {
 }
 
 export class ChildRun {
-  readonly child: ChildProcess;
   readonly exited: Promise<ProcessExit>;
+  /** True when `stdout` went to the launcher (launcher.ts), which now owns that socket. */
+  readonly launched: boolean;
+  private readonly child: ChildProcess | null = null;
+  private readonly remote: RemoteChild | null = null;
+  private remotePid: number | undefined;
+  private ended = false;
   private stderrText = '';
 
-  /** `stdout`: a socket to give the child as its fd 1 (then `this.stdout` is not used). */
-  constructor(bin: string, args: readonly string[], stdout?: Socket) {
-    this.child = spawn(bin, args, { stdio: ['ignore', stdout ?? 'pipe', 'pipe'] });
-    this.child.stderr?.setEncoding('utf8');
-    this.child.stderr?.on('data', (d: string) => {
-      this.stderrText += d;
-      if (this.stderrText.length > STDERR_LIMIT * 2)
-        this.stderrText = this.stderrText.slice(-STDERR_LIMIT);
+  /**
+   * `stdout`: a socket to give the child as its fd 1 (then `this.stdout` is not used). With one
+   * and a `via` launcher, the child is started by the launcher process when it runs (`launched`).
+   */
+  constructor(bin: string, args: readonly string[], stdout?: Socket, via?: Launcher | null) {
+    let resolveExit!: (e: ProcessExit) => void;
+    this.exited = new Promise<ProcessExit>((resolve) => (resolveExit = resolve)).then((e) => {
+      this.ended = true;
+      return e;
     });
-    this.exited = new Promise<ProcessExit>((resolve) => {
-      let spawnError: NodeJS.ErrnoException | undefined;
-      // 'on', not 'once': a later error (a failed kill) must not go unhandled.
-      this.child.on('error', (err: NodeJS.ErrnoException) => {
-        // A spawn failure emits 'error' (then maybe 'close'): it never ran, so resolve now.
-        if (this.child.pid !== undefined) return;
-        spawnError ??= err;
-        resolve({ code: null, signal: null, spawnError });
-      });
-      // 'close' waits for stdio to end too, so no stdout byte is lost after exit.
-      this.child.once('close', (code, signal) => resolve({ code, signal, spawnError }));
+    this.remote =
+      stdout && via
+        ? via.launch(bin, args, stdout, {
+            pid: (pid) => (this.remotePid = pid),
+            stderr: (text) => this.keepStderr(text),
+            exit: resolveExit,
+          })
+        : null;
+    this.launched = this.remote !== null;
+    if (this.remote) return;
+    const child = spawn(bin, args, { stdio: ['ignore', stdout ?? 'pipe', 'pipe'] });
+    this.child = child;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => this.keepStderr(d));
+    let spawnError: NodeJS.ErrnoException | undefined;
+    // 'on', not 'once': a later error (a failed kill) must not go unhandled.
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      // A spawn failure emits 'error' (then maybe 'close'): it never ran, so resolve now.
+      if (child.pid !== undefined) return;
+      spawnError ??= err;
+      resolveExit({ code: null, signal: null, spawnError });
     });
+    // 'close' waits for stdio to end too, so no stdout byte is lost after exit.
+    child.once('close', (code, signal) => resolveExit({ code, signal, spawnError }));
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.child ? this.child.pid : this.remotePid;
   }
 
   /** The child's stdout pipe; null when it was given a socket instead. */
   get stdout(): Readable | null {
-    return this.child.stdout;
+    return this.child?.stdout ?? null;
   }
 
   get running(): boolean {
-    return (
-      this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null
-    );
+    if (this.remote) return !this.ended;
+    const c = this.child!;
+    return c.pid !== undefined && c.exitCode === null && c.signalCode === null;
   }
 
   /** The last lines ffmpeg wrote to stderr (bounded), trimmed. */
@@ -66,7 +86,11 @@ export class ChildRun {
 
   /** SIGKILLs the process by PID (ffmpeg only reads, there is nothing to flush) and waits for it. */
   async kill(): Promise<ProcessExit> {
-    const pid = this.child.pid;
+    if (this.remote) {
+      if (!this.ended) this.remote.kill();
+      return this.exited;
+    }
+    const pid = this.child!.pid;
     if (pid !== undefined && this.running) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -74,8 +98,14 @@ export class ChildRun {
         /* already gone */
       }
     }
-    this.child.stdout?.destroy();
+    this.child!.stdout?.destroy();
     return this.exited;
+  }
+
+  private keepStderr(d: string): void {
+    this.stderrText += d;
+    if (this.stderrText.length > STDERR_LIMIT * 2)
+      this.stderrText = this.stderrText.slice(-STDERR_LIMIT);
   }
 }
 
@@ -87,8 +117,8 @@ export async function runToEnd(
 ): Promise<ProcessExit & { stdout: string; stderr: string; timedOut: boolean }> {
   const run = new ChildRun(bin, args);
   let stdout = '';
-  run.child.stdout?.setEncoding('utf8');
-  run.child.stdout?.on('data', (d: string) => (stdout += d));
+  run.stdout?.setEncoding('utf8');
+  run.stdout?.on('data', (d: string) => (stdout += d));
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

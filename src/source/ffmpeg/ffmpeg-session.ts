@@ -14,6 +14,7 @@ import { getLogger, logEvent } from '../../telemetry/logger.js';
 import type { FrameHandoff } from '../frame-handoff.js';
 import type { FramePool } from '../frame-pool.js';
 import { ChildRun, type ProcessExit } from './ffmpeg-process.js';
+import type { Launcher } from './launcher.js';
 import { PpmFormatError, PpmStreamParser } from './ppm-parser.js';
 import { openSocketPair, type SocketPair } from './socket-pair.js';
 
@@ -39,6 +40,8 @@ export interface SessionOptions {
   onFrame(): void;
   /** Kill ffmpeg when a flowing stream sends no byte for this long, ms; null: never. */
   dataTimeoutMs: number | null;
+  /** Starts ffmpeg (launcher.ts); null or absent: the service spawns it itself. */
+  launcher?: Launcher | null;
   /** Makes the stdout socket pair (tests replace it); default openSocketPair. */
   openPair?: (onBytes: (chunk: Uint8Array) => void) => Promise<SocketPair>;
 }
@@ -92,11 +95,12 @@ export class FfmpegSession {
       pair?.childEnd.destroy();
       return { code: null, signal: null };
     }
-    const run = new ChildRun(this.opts.bin, this.opts.args, pair?.childEnd);
+    const run = new ChildRun(this.opts.bin, this.opts.args, pair?.childEnd, this.opts.launcher);
     this.run = run;
     // The child has its own copy of the socket; ours is closed (never shut down) so that the
-    // reader sees the end of the stream when ffmpeg exits.
-    pair?.childEnd.destroy();
+    // reader sees the end of the stream when ffmpeg exits. A socket sent to the launcher is
+    // closed by Node once it is sent.
+    if (!run.launched) pair?.childEnd.destroy();
     const out = pair ? pair.reader : run.stdout;
     this.out = out;
     if (out && !pair) out.on('data', (chunk: Buffer) => this.onData(chunk));

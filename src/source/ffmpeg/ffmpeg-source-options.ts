@@ -1,5 +1,6 @@
 /** Options of FfmpegSource, their defaults and their checks (TypeError / RangeError at the edge). */
 import type { ReconnectPolicy } from '../../resilience/types.js';
+import { Launcher, launcher as serviceLauncher } from './launcher.js';
 
 export interface FfmpegSourceOptions {
   /** Source id (frame.source_id). */
@@ -34,6 +35,12 @@ export interface FfmpegSourceOptions {
   rtspTransport?: 'tcp' | 'udp';
   /** ffmpeg's decoder threads (pipeline.decoder_threads); 0 (default) leaves it to ffmpeg. */
   decoderThreads?: number;
+  /**
+   * Start ffmpeg through the launcher process (pipeline.ffmpeg_launcher, launcher.ts), so that the
+   * service never forks itself while frames flow. true (default): the service's launcher; a
+   * Launcher: that one (tests); false: the source spawns ffmpeg itself.
+   */
+  launcher?: boolean | Launcher;
   /** Relative file paths resolve against it. Default process.cwd(). */
   cwd?: string;
 }
@@ -55,6 +62,8 @@ export interface ResolvedOptions {
   ffprobePath: string;
   rtspTransport: 'tcp' | 'udp';
   decoderThreads: number;
+  /** null: the source spawns ffmpeg itself. */
+  launcher: Launcher | null;
   cwd: string;
 }
 
@@ -114,6 +123,12 @@ export function resolveOptions(o: FfmpegSourceOptions): ResolvedOptions {
     ffprobePath: str('ffprobePath', o.ffprobePath, 'ffprobe'),
     rtspTransport: transport,
     decoderThreads: int('decoderThreads', o.decoderThreads, 0, 0, 64),
+    launcher:
+      o.launcher instanceof Launcher
+        ? o.launcher
+        : (optBool('launcher', o.launcher) ?? true)
+          ? serviceLauncher
+          : null,
     cwd: str('cwd', o.cwd, process.cwd()),
   };
 }

@@ -123,6 +123,8 @@ export class FfmpegSource implements FrameSource {
         `source ${this.id} was stopped before it started; create a new source to start again`,
       );
     this.monitor.start();
+    // Forked once now, so that later ffmpeg starts (loops, reconnects) do not fork the service.
+    this.o.launcher?.warm();
     try {
       this.ffmpegVersion = await checkFfmpeg(this.o.ffmpegPath);
       if (this.input.kind === 'file') {
@@ -158,6 +160,7 @@ export class FfmpegSource implements FrameSource {
       args: buildFfmpegArgs(this.input, this.ffmpegVersion),
       handoff: this.handoff,
       pool: this.pool,
+      launcher: this.o.launcher,
       makeFrame: (data, w, h, start) =>
         new PooledFrame(this.pool, this.id, ++this.seq, w, h, data, nowMs(), start),
       onFrame: () => {
