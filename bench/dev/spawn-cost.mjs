@@ -7,6 +7,7 @@
  *
  * The argument is MiB of touched Buffer memory to hold before spawning `true` eight times.
  */
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
