@@ -87,7 +87,7 @@ function directChildren(pid: number): number[] {
  * PIDs of the descendants of a process, from /proc: ffmpeg under the service's launcher
  * (src/source/ffmpeg/launcher.ts), the launcher itself, and anything the service spawned directly.
  */
-export function childPids(pid: number): number[] {
+export function descendantPids(pid: number): number[] {
   const out: number[] = [];
   for (let todo = directChildren(pid); todo.length;) {
     out.push(...todo);
@@ -100,9 +100,9 @@ export function childPids(pid: number): number[] {
  * CPU seconds of the descendants of `pid` that are running now, by PID (0 for one that ended);
  * with `comm`, only those of that command name (/proc/PID/comm).
  */
-export function childCpuSeconds(pid: number, comm?: string): Map<number, number> {
+export function descendantCpuSeconds(pid: number, comm?: string): Map<number, number> {
   const out = new Map<number, number>();
-  for (const c of childPids(pid)) {
+  for (const c of descendantPids(pid)) {
     try {
       if (comm !== undefined && readFileSync(`/proc/${c}/comm`, 'utf8').trim() !== comm) continue;
       out.set(c, cpuSeconds(c));

@@ -26,7 +26,7 @@ import { pick, type BenchContext } from '../lib/context.js';
 import { decodeFps, type DecodeResult } from '../lib/decode.js';
 import { checkDetections } from '../lib/detection-check.js';
 import { measureRun } from '../lib/measure.js';
-import { childCpuSeconds } from '../lib/proc.js';
+import { descendantCpuSeconds } from '../lib/proc.js';
 import { startProbing, type ProbeSamples } from '../lib/probe.js';
 import type { Scrape } from '../lib/prom.js';
 import { availableCases, type RealCase } from '../lib/realworld.js';
@@ -100,7 +100,7 @@ export async function serviceRun(
         // and one started later (the next pass of the looped file) counts from 0.
         let firstSample = true;
         const sampleFfmpeg = () => {
-          for (const [pid, s] of childCpuSeconds(svc.pid, 'ffmpeg')) {
+          for (const [pid, s] of descendantCpuSeconds(svc.pid, 'ffmpeg')) {
             const e = ffmpeg.get(pid);
             if (e) e.last = s;
             else ffmpeg.set(pid, { first: firstSample ? s : 0, last: s });

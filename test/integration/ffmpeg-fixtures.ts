@@ -112,20 +112,26 @@ export function fastReconnect(id: number): ReconnectPolicy {
   return new RetryForeverPolicy({ service: `source_${id}`, initialDelayMs: 100, maxDelayMs: 400 });
 }
 
-/**
- * PIDs and states (`Z` = zombie) of the ffmpeg and ffprobe processes this process started:
- * its children, and the children of its ffmpeg launcher (src/source/ffmpeg/launcher.ts).
- */
-export function ffmpegChildren(): { pid: number; stat: string }[] {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,stat=,comm='])
+/** PIDs, states (`Z` = zombie) and names of the ffmpeg and ffprobe processes whose parent is one of `parents`. */
+export function ffmpegProcessesUnder(
+  parents: readonly number[],
+): { pid: number; stat: string; comm: string }[] {
+  const wanted = new Set(parents.map(String));
+  return execFileSync('ps', ['-e', '-o', 'pid=,ppid=,stat=,comm='])
     .toString()
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter((p) => p.length >= 4);
-  const parents = new Set([String(process.pid)]);
+    .filter((p) => p.length >= 4 && wanted.has(p[1]!) && (p[3] === 'ffmpeg' || p[3] === 'ffprobe'))
+    .map((p) => ({ pid: Number(p[0]), stat: p[2]!, comm: p[3]! }));
+}
+
+/**
+ * PIDs and states of the ffmpeg and ffprobe processes this process started: its children, and
+ * the children of its ffmpeg launcher (src/source/ffmpeg/launcher.ts).
+ */
+export function ffmpegChildren(): { pid: number; stat: string }[] {
   const launcherPid = launcher.pid;
-  if (launcherPid !== undefined) parents.add(String(launcherPid));
-  return rows
-    .filter((p) => parents.has(p[1]!) && (p[3] === 'ffmpeg' || p[3] === 'ffprobe'))
-    .map((p) => ({ pid: Number(p[0]), stat: p[2]! }));
+  return ffmpegProcessesUnder(
+    launcherPid === undefined ? [process.pid] : [process.pid, launcherPid],
+  ).map(({ pid, stat }) => ({ pid, stat }));
 }

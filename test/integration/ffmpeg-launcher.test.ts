@@ -17,7 +17,13 @@ import { configureLogger } from '../../src/telemetry/logger.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { freePort, stopAll, tempDir, type Proc } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
-import { fastReconnect, makeVideo, startStreamServer, streamUrl } from './ffmpeg-fixtures.js';
+import {
+  fastReconnect,
+  ffmpegProcessesUnder,
+  makeVideo,
+  startStreamServer,
+  streamUrl,
+} from './ffmpeg-fixtures.js';
 
 const parentOf = (pid: number): number =>
   Number(
@@ -35,14 +41,11 @@ function gone(pid: number): boolean {
   }
 }
 
-/** PIDs of the running ffmpeg processes whose parent is `parent`. */
+/** PIDs of the running ffmpeg processes (not ffprobe, not zombies) whose parent is `parent`. */
 function ffmpegUnder(parent: number): number[] {
-  return execFileSync('ps', ['-e', '-o', 'pid=,ppid=,stat=,comm='])
-    .toString()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((p) => p[1] === String(parent) && p[3] === 'ffmpeg' && !p[2]!.startsWith('Z'))
-    .map((p) => Number(p[0]));
+  return ffmpegProcessesUnder([parent])
+    .filter((p) => p.comm === 'ffmpeg' && !p.stat.startsWith('Z'))
+    .map((p) => p.pid);
 }
 
 describe('ffmpeg launcher (real ffmpeg, real processes)', function () {

@@ -8,7 +8,8 @@
  * Lines (milliseconds since start): `LATE n run r wait w slices s` when a 5 ms timer fired more
  * than 8 ms late, with the main thread's time on a CPU (r) and runnable but waiting for one (w)
  * over that tick, from /proc/<pid>/task/<pid>/schedstat; `gc kind=k n` for collections over 2 ms;
- * `spawn bin n` for each synchronous child_process.spawn. File: $LATENESS_LOG, default
+ * `spawn bin n` for each synchronous child_process.spawn; `launch ffmpeg n` for each ffmpeg start
+ * sent to the ffmpeg launcher (the time send() took). File: $LATENESS_LOG, default
  * /tmp/adeline-lateness.log (appended to). LATE_TIMER=0 leaves the 5 ms timer out (to measure a
  * setting below without the timer's own cost).
  *
@@ -17,10 +18,14 @@
  * - WORKER_SCHED=batch|idle|niceN moves every thread named WorkerThread (the inference worker,
  *   and ONNX Runtime's pool threads created after it) to that policy once it appears, with chrt
  *   or os.setPriority. models.inference_priority is the supported way to get `idle`.
- * - FFMPEG_SCHED=idle|niceN starts ffmpeg under `chrt --idle 0` or `nice -n N`.
+ * - FFMPEG_SCHED=idle|niceN starts ffmpeg under `chrt --idle 0` or `nice -n N`. Only ffmpeg that
+ *   the service spawns itself: add `--variant pipeline.ffmpeg_launcher=false` (the launcher runs
+ *   without this preload).
  * - AFFINITY=split pins the main thread (and what it starts later: ffmpeg) to CPU 0 and the
  *   inference worker to CPU 1, with taskset.
- * - MAIN_NICE=n sets the main thread's nice value (threads created later get 0 back).
+ * - MAIN_NICE=n sets the main thread's nice value (threads created later get 0 back; the ffmpeg
+ *   launcher, forked later, and its ffmpeg keep n: use it with pipeline.ffmpeg_launcher=false and
+ *   FFMPEG_SCHED=nice-n, as in docs/benchmarks.md).
  * - MAIN_SLICE_US=n gives the main thread an EEVDF slice of n µs (sched_setattr through perl's
  *   syscall, Linux 6.12+), and the threads created later their default back.
  */

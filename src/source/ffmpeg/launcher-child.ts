@@ -60,5 +60,3 @@ process.on('disconnect', () => {
   for (const child of children.values()) child.kill('SIGKILL');
   process.exit(0);
 });
-
-send({ type: 'ready' });

@@ -5,7 +5,6 @@ export type LauncherRequest =
   { type: 'spawn'; id: number; bin: string; args: string[] } | { type: 'kill'; id: number };
 
 export type LauncherReply =
-  | { type: 'ready' }
   | { type: 'spawned'; id: number; pid: number }
   | { type: 'stderr'; id: number; text: string }
   | {

@@ -80,13 +80,20 @@ export class Launcher {
       return;
     }
     this.proc = proc;
-    proc.on('message', (msg: LauncherReply) => this.onReply(msg));
-    proc.on('error', () => {});
-    proc.once('exit', (code, signal) => {
+    const gone = (why: string) => {
       if (this.proc !== proc) return;
       this.proc = null;
-      this.lost(signal ? `was killed by ${signal}` : `exited with code ${code}`);
+      this.lost(why);
+    };
+    proc.on('message', (msg: LauncherReply) => this.onReply(msg));
+    // A fork that fails later (EAGAIN) says so with 'error' and no pid; other errors (a failed
+    // send) end in 'exit' or in a run's own reply.
+    proc.on('error', (err) => {
+      if (proc.pid === undefined) gone(`could not be started (${err.message})`);
     });
+    proc.once('exit', (code, signal) =>
+      gone(signal ? `was killed by ${signal}` : `exited with code ${code}`),
+    );
     // Neither the process nor its channel keeps the service running.
     proc.unref();
     proc.channel?.unref();
@@ -140,7 +147,6 @@ export class Launcher {
   }
 
   private onReply(msg: LauncherReply): void {
-    if (msg.type === 'ready') return;
     const run = this.runs.get(msg.id);
     if (!run) return;
     if (msg.type === 'spawned') {
